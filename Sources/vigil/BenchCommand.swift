@@ -1,10 +1,7 @@
 import ArgumentParser
 
-// Owned by the issue that builds it; replaced there.
+// Owned by the issue that builds it; replaced there. The store helper added the `sink` subcommand.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Not built yet.", shouldDisplay: false)
-
-    func run() async throws {
-        throw ValidationError("'vigil bench' is not built yet")
-    }
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Load benchmarks.", shouldDisplay: false,
+                                                    subcommands: [BenchSinkCommand.self])
 }
