@@ -84,7 +84,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         func run() async throws {
             let id = self.id, evidenceLimit = evidence
             let (incident, timeline, evidence) = try await options.withRepository { repository in
-                guard let incident = try await repository.incident(id) else { throw ValidationError("no incident \(id)") }
+                guard let incident = try await repository.incident(id) else { throw StoreError(.notFound, "no incident \(id)") }
                 return (incident, try await repository.timeline(id), try await repository.evidence(id, limit: evidenceLimit))
             }
             if json {

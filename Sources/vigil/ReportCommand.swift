@@ -24,7 +24,7 @@ struct ReportCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let now = SystemClock().now
+        let now = Timestamp(seconds: SystemClock().now.seconds)
         let to = try self.to.map(Self.parseTime) ?? now
         let from = try self.from.map(Self.parseTime) ?? (to - .days(30))
         guard from < to else { throw ValidationError("--from must be before --to") }

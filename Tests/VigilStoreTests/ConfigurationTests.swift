@@ -7,9 +7,10 @@ struct ConfigurationTests {
     @Test("no database key, or 'embedded', means the embedded cluster")
     func embedded() throws {
         #expect(try StoreConfigFile.parse(yaml: "state_dir: /var/lib/vigil\n").database == .embedded)
-        let config = try StoreConfigFile.parse(yaml: "database: embedded\nstate_dir: state\nlisteners: []\n", workingDirectory: "/srv/vigil")
+        let config = try StoreConfigFile.parse(yaml: "database: embedded\nstate_dir: ../state\nlisteners: []\n", baseDirectory: "/srv/vigil/deploy")
         #expect(config.database.isEmbedded)
         #expect(config.stateDirectory == "/srv/vigil/state")
+        #expect(try StoreConfigFile.parse(yaml: "rules: x\n", baseDirectory: "/srv/vigil/deploy").stateDirectory == "/srv/vigil/deploy/.vigil-state")
         let pinned = try StoreConfigFile.parse(yaml: "database:\n  embedded:\n    port: 55432\n")
         #expect(pinned.database.source == .embedded(.init(port: 55432)))
     }

@@ -137,7 +137,11 @@ public struct TestCluster: Sendable {
         }
     }
 
-    static let logger = Logger(label: "vigil.test-postgres")
+    static let logger: Logger = {
+        var logger = Logger(label: "vigil.test-postgres")
+        logger.logLevel = .error
+        return logger
+    }()
 }
 
 /// The process-wide cluster behind `TestPostgres.withDatabase`, started once and stopped at exit.

@@ -37,7 +37,9 @@ public enum DatabaseSession {
     public static func run<T: Sendable>(_ config: StoreConfigFile, logger: Logger = Logger(label: "vigil.database"),
                                         _ body: @Sendable (PostgresClient, PreparedDatabase) async throws -> T) async throws -> T {
         let prepared = try await PreparedDatabase.prepare(config.database, stateDirectory: config.stateDirectory, logger: logger)
-        let client = PostgresClient(configuration: prepared.configuration, backgroundLogger: logger)
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)  // connection retries are not news for a command
+        let client = PostgresClient(configuration: prepared.configuration, backgroundLogger: background)
         let outcome: Result<T, any Error>
         do {
             let value = try await withThrowingTaskGroup(of: Void.self) { group -> T in

@@ -5,9 +5,11 @@ import Yams
 ///
 /// `vigil migrate`, `vigil incidents` and `vigil report` read the same file as `vigil serve`; the daemon's
 /// full configuration type embeds ``DatabaseSettings`` and decodes the rest. Unknown top-level keys are ignored here.
+/// As in the daemon's configuration, relative paths are relative to the file, and `state_dir` defaults to
+/// `.vigil-state` next to it.
 public struct StoreConfigFile: Sendable, Hashable {
     public static let defaultPath = "deploy/vigil.yml"
-    public static let defaultStateDirectory = "/var/lib/vigil"
+    public static let defaultStateDirectory = ".vigil-state"
 
     public var database: DatabaseSettings
     /// Absolute path of the state directory (relative paths are resolved against the working directory).
@@ -18,15 +20,17 @@ public struct StoreConfigFile: Sendable, Hashable {
         self.stateDirectory = stateDirectory
     }
 
-    /// Reads `path`; errors carry `file:line:col`.
-    public static func load(path: String, workingDirectory: String = FileManager.default.currentDirectoryPath) throws(ConfigFileError) -> StoreConfigFile {
+    /// Reads `path`; errors carry `file:line:col`. Relative paths in it are relative to its directory.
+    public static func load(path: String) throws(ConfigFileError) -> StoreConfigFile {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigFileError(file: path, line: 0, column: 0, message: "cannot read the configuration file")
         }
-        return try parse(yaml: text, file: path, workingDirectory: workingDirectory)
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return try parse(yaml: text, file: path, baseDirectory: URL(fileURLWithPath: absolute).deletingLastPathComponent().path)
     }
 
-    public static func parse(yaml: String, file: String = "<config>", workingDirectory: String = FileManager.default.currentDirectoryPath) throws(ConfigFileError) -> StoreConfigFile {
+    /// Parses configuration text; relative paths are resolved against `baseDirectory` (the file's directory).
+    public static func parse(yaml: String, file: String = "<config>", baseDirectory: String = FileManager.default.currentDirectoryPath) throws(ConfigFileError) -> StoreConfigFile {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -36,18 +40,12 @@ public struct StoreConfigFile: Sendable, Hashable {
             throw ConfigFileError(file: file, line: 0, column: 0, message: "\(error)")
         }
         var config = StoreConfigFile()
-        guard let root else { return config.resolved(against: workingDirectory) }
+        guard let root else { return config.resolved(against: baseDirectory) }
         guard let mapping = root.mapping else {
             throw ConfigFileError(node: root, file: file, message: "the configuration must be a mapping")
         }
         if let node = mapping["database"] {
-            do {
-                config.database = try YAMLDecoder().decode(DatabaseSettings.self, from: node)
-            } catch let error as DecodingError {
-                throw ConfigFileError(decodingError: error, root: node, file: file, section: "database")
-            } catch {
-                throw ConfigFileError(node: node, file: file, message: "database: \(error)")
-            }
+            config.database = try decodeSection(DatabaseSettings.self, from: node, file: file, section: "database")
         }
         if let node = mapping["state_dir"] {
             guard let text = node.string, !text.isEmpty else {
@@ -55,7 +53,19 @@ public struct StoreConfigFile: Sendable, Hashable {
             }
             config.stateDirectory = text
         }
-        return config.resolved(against: workingDirectory)
+        return config.resolved(against: baseDirectory)
+    }
+
+    /// Decodes one section (`database:`, `incidents:`) of a YAML configuration, with errors at `file:line:col`
+    /// of the offending node. The daemon's configuration can use it for ``DatabaseSettings`` and ``IncidentSinkSettings``.
+    public static func decodeSection<T: Decodable>(_ type: T.Type, from node: Node, file: String, section: String) throws(ConfigFileError) -> T {
+        do {
+            return try YAMLDecoder().decode(T.self, from: node)
+        } catch let error as DecodingError {
+            throw ConfigFileError(decodingError: error, root: node, file: file, section: section)
+        } catch {
+            throw ConfigFileError(node: node, file: file, message: "\(section): \(error)")
+        }
     }
 
     private func resolved(against workingDirectory: String) -> StoreConfigFile {
