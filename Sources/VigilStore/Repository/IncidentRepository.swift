@@ -63,7 +63,7 @@ public struct IncidentRepository: Sendable {
 
     public func evidence(_ id: Int64, limit: Int = 100) async throws -> [EvidenceRecord] {
         let rows = try await client.query("""
-            SELECT id, hit_id, event_sequence, event_time, received_time, format, listener, peer, message, event::text, raw
+            SELECT id, hit_id, event_sequence, event_time, received_time, format, listener, peer, message, fields::text, raw
             FROM vigil.incident_evidence WHERE incident_id = \(id) ORDER BY id LIMIT \(limit)
             """, logger: logger)
         var out: [EvidenceRecord] = []
@@ -71,7 +71,7 @@ public struct IncidentRepository: Sendable {
             in rows.decode((Int64, UUID, Int64, Date, Date, String, String, String, String, String, ByteBuffer).self) {
             out.append(EvidenceRecord(id: rowID, hitID: hit, sequence: UInt64(bitPattern: sequence), eventTime: Timestamp(date: eventTime),
                                       receivedTime: Timestamp(date: received), format: format, listener: listener, peer: peer,
-                                      message: message, eventJSON: json, raw: Array(raw.readableBytesView)))
+                                      message: message, fieldsJSON: json, raw: Array(raw.readableBytesView)))
         }
         return out
     }

@@ -226,34 +226,75 @@ public final class IncidentSink: Service {
 
     enum Failure: Error { case unavailable, retryNow, rejected }
 
-    /// Applies a batch, retrying lost races; splits it when the database refuses something in it.
+    /// Applies a batch: split by dedup key over `writers` concurrent transactions (disjoint keys, so they never
+    /// wait on each other, and each key's hits stay in order), each retrying lost races and splitting itself when
+    /// the database refuses something in it. Unavailable if any part is: the caller spools the whole batch, and
+    /// the parts that did commit are dropped as duplicates when the spool replays.
     func applyBatch(_ hits: [DetectedHit], spool: HitSpool) async -> ApplyResult {
+        let lanes = IncidentSink.partition(hits, lanes: hits.count >= 512 ? settings.writers : 1)
+        var refused: [DetectedHit] = []
+        if lanes.count == 1 {
+            guard case .done(let r) = await applyLane(hits) else { return .unavailable }
+            refused = r
+        } else {
+            let outcomes = await withTaskGroup(of: LaneOutcome.self) { group in
+                for lane in lanes { group.addTask { await self.applyLane(lane) } }
+                var all: [LaneOutcome] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            for outcome in outcomes {
+                guard case .done(let r) = outcome else { return .unavailable }
+                refused += r
+            }
+        }
+        for hit in refused {
+            do {
+                try spool.quarantine(hit)
+                metrics.rejected.increment()
+                shared.withLock { $0.status.rejected += 1 }
+                logger.error("hit refused by the database; kept in rejected.spool", metadata: [
+                    "hit": "\(hit.hit.id)", "rule": "\(hit.hit.ruleID)", "customer": "\(hit.hit.customer)"])
+            } catch {
+                logger.error("cannot keep a refused hit", metadata: ["hit": "\(hit.hit.id)", "error": "\(error)"])
+                return .unavailable
+            }
+        }
+        return .done
+    }
+
+    enum LaneOutcome: Sendable {
+        /// Applied, except the hits the database refused.
+        case done(refused: [DetectedHit])
+        case unavailable
+    }
+
+    private func applyLane(_ hits: [DetectedHit]) async -> LaneOutcome {
         switch await attempt(hits) {
-        case .success: return .done
-        case .failure(.unavailable): return .unavailable
-        case .failure(.retryNow): return .unavailable
+        case .success: return .done(refused: [])
+        case .failure(.unavailable), .failure(.retryNow): return .unavailable
         case .failure(.rejected):
             logger.warning("the database refused a batch; applying its hits one by one", metadata: ["hits": "\(hits.count)"])
+            var refused: [DetectedHit] = []
             for hit in hits {
                 switch await attempt([hit]) {
                 case .success: continue
-                case .failure(.rejected):
-                    do {
-                        try spool.quarantine(hit)
-                        metrics.rejected.increment()
-                        shared.withLock { $0.status.rejected += 1 }
-                        logger.error("hit refused by the database; kept in rejected.spool", metadata: [
-                            "hit": "\(hit.hit.id)", "rule": "\(hit.hit.ruleID)", "customer": "\(hit.hit.customer)"])
-                    } catch {
-                        logger.error("cannot keep a refused hit", metadata: ["hit": "\(hit.hit.id)", "error": "\(error)"])
-                        return .unavailable
-                    }
-                case .failure:
-                    return .unavailable
+                case .failure(.rejected): refused.append(hit)
+                case .failure: return .unavailable
                 }
             }
-            return .done
+            return .done(refused: refused)
         }
+    }
+
+    /// Splits hits into `lanes` groups by dedup key, keeping arrival order within each group.
+    static func partition(_ hits: [DetectedHit], lanes: Int) -> [[DetectedHit]] {
+        guard lanes > 1 else { return [hits] }
+        var out = [[DetectedHit]](repeating: [], count: lanes)
+        for hit in hits {
+            out[Int(UInt(bitPattern: hit.key.hashValue) % UInt(lanes))].append(hit)
+        }
+        return out.filter { !$0.isEmpty }
     }
 
     private func attempt(_ hits: [DetectedHit]) async -> Result<Void, Failure> {

@@ -91,8 +91,9 @@ struct IncidentWriter: Sendable {
 
         var creates: [NewIncident] = []
         var updates: [IncidentUpdate] = []
-        for (key, hits) in groups {
-            let raw = key.rawValue
+        // Keys in a fixed order, so concurrent writers insert (and wait on) index entries in the same order.
+        for (raw, group) in zip(keys, groups).sorted(by: { $0.0 < $1.0 }) {
+            let (key, hits) = group
             switch planner.plan(hits: hits, open: open[raw], previousID: previous[raw], sla: policies[key.customer] ?? .standard) {
             case .create(let n): creates.append(n)
             case .update(let u): updates.append(u)
@@ -160,7 +161,7 @@ struct IncidentWriter: Sendable {
         }
         if !evidence.incident.isEmpty {
             try await connection.query("""
-                INSERT INTO vigil.incident_evidence (incident_id, customer_id, hit_id, event_sequence, event_time, received_time, format, listener, peer, message, event, raw)
+                INSERT INTO vigil.incident_evidence (incident_id, customer_id, hit_id, event_sequence, event_time, received_time, format, listener, peer, message, fields, raw)
                 SELECT t.i, t.c, t.h, t.s, t.et, t.rt, t.f, t.l, t.p, t.m, t.e::jsonb, t.r
                 FROM unnest(\(evidence.incident)::int8[], \(evidence.customer)::text[], \(evidence.hit)::uuid[], \(evidence.sequence)::int8[],
                             \(evidence.eventTime)::timestamptz[], \(evidence.receivedTime)::timestamptz[], \(evidence.format)::text[],
@@ -351,7 +352,9 @@ struct EvidenceColumns {
         listener.append(event.source.listener)
         peer.append(event.source.peer)
         message.append(event.message)
-        json.append(event.jsonLine(includeRaw: false))
+        var w = JSONWriter(capacity: 64 + event.fields.count * 32)
+        w.object(event.fields.storage.map { ($0.path, $0.value) })
+        json.append(w.string)
         raw.append(ByteBuffer(bytes: item.event.raw))
     }
 }
