@@ -35,7 +35,7 @@ struct IncidentSinkTests {
             let timeline = try await IncidentRepository(client: client).timeline(incident.id)
             #expect(timeline.filter { $0.entry.kind == .hit }.count == 5)
             #expect(timeline.first?.entry.kind == .created)
-            let ledger = try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_hits WHERE incident_id = \(incident.id)", as: Int.self)
+            let ledger = try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_timeline WHERE kind = 'hit' AND incident_id = \(incident.id)", as: Int.self)
             #expect(ledger == 5)
         }
     }
@@ -84,7 +84,7 @@ struct IncidentSinkTests {
             #expect(openPerKey.count == keys.count)
             #expect(openPerKey.allSatisfy { $0 == 1 })
             #expect(try await StoreTest.scalar(client, "SELECT sum(hit_count)::int8 FROM vigil.incidents", as: Int64.self) == Int64(3 * perSink))
-            #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_hits", as: Int.self) == 3 * perSink)
+            #expect(try await StoreTest.scalar(client, "SELECT count(DISTINCT hit_id) FROM vigil.incident_timeline WHERE kind = 'hit'", as: Int.self) == 3 * perSink)
             #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_timeline WHERE kind = 'hit'", as: Int.self) == 3 * perSink)
         }
     }

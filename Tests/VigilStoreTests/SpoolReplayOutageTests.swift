@@ -46,7 +46,7 @@ struct SpoolReplayOutageTests {
             #expect(spooledDuringOutage >= 10 * perRound)
             try await cluster.withClient(database) { client in
                 let total = rounds * perRound
-                #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_hits", as: Int.self) == total)
+                #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_timeline WHERE kind = 'hit'", as: Int.self) == total)
                 #expect(try await StoreTest.scalar(client, "SELECT sum(hit_count)::int8 FROM vigil.incidents", as: Int64.self) == Int64(total))
                 #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incidents", as: Int.self) == keys.count)
                 #expect(try await StoreTest.scalar(client, """
@@ -54,9 +54,9 @@ struct SpoolReplayOutageTests {
                     """, as: Int.self) == 0)
                 #expect(try await StoreTest.scalar(client, "SELECT count(DISTINCT hit_id) FROM vigil.incident_timeline WHERE kind = 'hit'", as: Int.self) == total)
                 let ids = Set(all.flatMap { $0 }.map(\.id))
-                let stored = Set(try await StoreTest.column(client, "SELECT hit_id FROM vigil.incident_hits", as: UUID.self))
-                #expect(ids.subtracting(stored).count == 0, "hits missing from the ledger")
-                #expect(stored.subtracting(ids).count == 0, "unknown hits in the ledger")
+                let stored = Set(try await StoreTest.column(client, "SELECT hit_id FROM vigil.incident_timeline WHERE kind = 'hit'", as: UUID.self))
+                #expect(ids.subtracting(stored).count == 0, "hits missing from the timeline")
+                #expect(stored.subtracting(ids).count == 0, "unknown hits in the timeline")
             }
             try await cluster.dropDatabase(database)
         }
@@ -77,7 +77,7 @@ struct SpoolReplayOutageTests {
                 #expect(drained)
                 #expect(sink.status.spoolPendingHits == 0)
             }
-            #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_hits", as: Int.self) == 30)
+            #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_timeline WHERE kind = 'hit'", as: Int.self) == 30)
             #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incidents", as: Int.self) == 3)
             // The spool kept the detection time.
             #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incidents WHERE detected_at = \(Fixtures.t0.date)", as: Int.self) == 3)

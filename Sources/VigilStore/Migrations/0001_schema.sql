@@ -1,4 +1,4 @@
--- Vigil core schema: customers, incidents, evidence, timeline, hit ledger, configuration audit.
+-- Vigil core schema: customers, incidents, evidence, timeline (also the ledger of applied hits), configuration audit.
 -- Applied by Migrator inside one transaction under an advisory lock. Schema `vigil` and
 -- vigil.schema_migrations are created by the migrator itself before this file runs.
 
@@ -114,7 +114,7 @@ CREATE INDEX incidents_customer_detected ON vigil.incidents (customer_id, detect
 CREATE INDEX incidents_open ON vigil.incidents (customer_id, priority) WHERE status IN ('new', 'acknowledged');
 CREATE INDEX incidents_reopened_from ON vigil.incidents (reopened_from) WHERE reopened_from IS NOT NULL;
 
--- The three high-volume child tables below (a row per hit or per evidence event) have no foreign keys: the
+-- The two high-volume child tables below (a row per hit or per evidence event) have no foreign keys: the
 -- per-row checks cost more than the rest of the insert. The sink writes them in the same transaction as the
 -- incident they belong to, nothing deletes incidents, and the daemon role has no DELETE privilege.
 CREATE TABLE vigil.incident_evidence (
@@ -170,11 +170,13 @@ COMMENT ON COLUMN vigil.incident_timeline.at IS 'When it happened.';
 COMMENT ON COLUMN vigil.incident_timeline.kind IS 'created, hit, level_raised, priority_changed, acknowledged, resolved, closed, note, page, escalation.';
 COMMENT ON COLUMN vigil.incident_timeline.actor IS 'Who acted: vigil for the daemon, else a person or system.';
 COMMENT ON COLUMN vigil.incident_timeline.detail IS 'What happened, in plain words.';
-COMMENT ON COLUMN vigil.incident_timeline.hit_id IS 'The hit, for hit entries and changes caused by a hit.';
+COMMENT ON COLUMN vigil.incident_timeline.hit_id IS 'The hit, for hit entries (unique among them: each hit is applied once) and changes caused by a hit.';
 COMMENT ON COLUMN vigil.incident_timeline.from_value IS 'Old value of a change (status, level or priority).';
 COMMENT ON COLUMN vigil.incident_timeline.to_value IS 'New value of a change.';
 COMMENT ON COLUMN vigil.incident_timeline.recorded_at IS 'When the row was written.';
 CREATE INDEX incident_timeline_incident ON vigil.incident_timeline (incident_id, id);
+CREATE UNIQUE INDEX incident_timeline_hit ON vigil.incident_timeline (hit_id) WHERE kind = 'hit';
+COMMENT ON INDEX vigil.incident_timeline_hit IS 'Each hit is applied exactly once: one hit entry per hit id (the sink inserts with ON CONFLICT DO NOTHING).';
 
 CREATE FUNCTION vigil.refuse_timeline_change() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -188,17 +190,6 @@ CREATE TRIGGER incident_timeline_append_only BEFORE UPDATE OR DELETE ON vigil.in
     FOR EACH ROW EXECUTE FUNCTION vigil.refuse_timeline_change();
 CREATE TRIGGER incident_timeline_no_truncate BEFORE TRUNCATE ON vigil.incident_timeline
     FOR EACH STATEMENT EXECUTE FUNCTION vigil.refuse_timeline_change();
-
-CREATE TABLE vigil.incident_hits (
-    hit_id      uuid PRIMARY KEY,
-    incident_id bigint NOT NULL,
-    applied_at  timestamptz NOT NULL
-);
-COMMENT ON TABLE vigil.incident_hits IS 'Ledger of applied hits, so each hit is applied exactly once even when the spool replays it.';
-COMMENT ON COLUMN vigil.incident_hits.hit_id IS 'The hit''s unique id from the detection engine.';
-COMMENT ON COLUMN vigil.incident_hits.incident_id IS 'The incident the hit went to (vigil.incidents.id; no foreign key for speed).';
-COMMENT ON COLUMN vigil.incident_hits.applied_at IS 'When the sink applied it.';
-CREATE INDEX incident_hits_incident ON vigil.incident_hits (incident_id);
 
 CREATE TABLE vigil.config_audit (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

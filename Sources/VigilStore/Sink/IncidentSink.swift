@@ -13,7 +13,7 @@ import VigilIncidents
 /// - `run()` takes batches (one transaction each). When the database is unreachable (or slower than the apply
 ///   timeout), batches go to the fsync'd ``HitSpool`` instead; while the spool holds anything, new batches queue
 ///   behind it, and it is replayed in order when the database answers again (and on the next start).
-/// - Each hit is applied exactly once: the `incident_hits` ledger drops replays.
+/// - Each hit is applied exactly once: its `hit` timeline row is unique by hit id, so replays are dropped.
 /// - A hit the database refuses as invalid (SQLSTATE classes 22, 23, 54) is moved to `rejected.spool` and counted,
 ///   so one bad hit neither blocks the rest nor is silently dropped.
 /// - When the spool reaches `spoolMaxBytes`, the sink stops taking from the queue, so `submit` suspends
@@ -162,7 +162,7 @@ public final class IncidentSink: Service {
                 try spoolBatch(batch, spool)
                 continue
             }
-            switch await applyBatch(batch, spool: spool) {
+            switch await applyBatch(batch, spool: spool, replaying: false) {
             case .done:
                 markProcessed(batch.count)
             case .unavailable:
@@ -208,7 +208,7 @@ public final class IncidentSink: Service {
     private func replayStep(_ spool: HitSpool) async throws -> StepResult {
         let (hits, end) = try spool.read(maxHits: settings.batchSize)
         guard !hits.isEmpty else { return .progress }
-        switch await applyBatch(hits, spool: spool) {
+        switch await applyBatch(hits, spool: spool, replaying: true) {
         case .done:
             try spool.markReplayed(through: end, records: hits.count)
             metrics.replayed.increment(by: hits.count)
@@ -230,15 +230,16 @@ public final class IncidentSink: Service {
     /// wait on each other, and each key's hits stay in order), each retrying lost races and splitting itself when
     /// the database refuses something in it. Unavailable if any part is: the caller spools the whole batch, and
     /// the parts that did commit are dropped as duplicates when the spool replays.
-    func applyBatch(_ hits: [DetectedHit], spool: HitSpool) async -> ApplyResult {
+    /// `replaying`: the hits come from the spool, so some may be applied already (look them up first).
+    func applyBatch(_ hits: [DetectedHit], spool: HitSpool, replaying: Bool) async -> ApplyResult {
         let lanes = IncidentSink.partition(hits, lanes: hits.count >= 512 ? settings.writers : 1)
         var refused: [DetectedHit] = []
         if lanes.count == 1 {
-            guard case .done(let r) = await applyLane(hits) else { return .unavailable }
+            guard case .done(let r) = await applyLane(hits, replaying: replaying) else { return .unavailable }
             refused = r
         } else {
             let outcomes = await withTaskGroup(of: LaneOutcome.self) { group in
-                for lane in lanes { group.addTask { await self.applyLane(lane) } }
+                for lane in lanes { group.addTask { await self.applyLane(lane, replaying: replaying) } }
                 var all: [LaneOutcome] = []
                 for await outcome in group { all.append(outcome) }
                 return all
@@ -269,15 +270,15 @@ public final class IncidentSink: Service {
         case unavailable
     }
 
-    private func applyLane(_ hits: [DetectedHit]) async -> LaneOutcome {
-        switch await attempt(hits) {
+    private func applyLane(_ hits: [DetectedHit], replaying: Bool) async -> LaneOutcome {
+        switch await attempt(hits, skipApplied: replaying) {
         case .success: return .done(refused: [])
         case .failure(.unavailable), .failure(.retryNow): return .unavailable
         case .failure(.rejected):
             logger.warning("the database refused a batch; applying its hits one by one", metadata: ["hits": "\(hits.count)"])
             var refused: [DetectedHit] = []
             for hit in hits {
-                switch await attempt([hit]) {
+                switch await attempt([hit], skipApplied: true) {
                 case .success: continue
                 case .failure(.rejected): refused.append(hit)
                 case .failure: return .unavailable
@@ -297,16 +298,18 @@ public final class IncidentSink: Service {
         return out.filter { !$0.isEmpty }
     }
 
-    private func attempt(_ hits: [DetectedHit]) async -> Result<Void, Failure> {
+    private func attempt(_ hits: [DetectedHit], skipApplied: Bool) async -> Result<Void, Failure> {
         let policies = shared.withLock { $0.policies }
+        var skipApplied = skipApplied
         for _ in 0..<5 {
             let start = ContinuousClock.now
             do {
                 let writer = self.writer
                 let client = self.client
                 let now = clock.now
+                let skip = skipApplied
                 let outcome = try await Deadline.run(seconds: settings.applyTimeoutSeconds) {
-                    try await writer.apply(hits, policies: policies, now: now, client: client)
+                    try await writer.apply(hits, policies: policies, now: now, skipApplied: skip, client: client)
                 }
                 metrics.batchDuration.recordNanoseconds((ContinuousClock.now - start).wholeNanoseconds)
                 metrics.batches.increment()
@@ -324,7 +327,8 @@ public final class IncidentSink: Service {
                 let kind = IncidentSink.classify(error)
                 switch kind {
                 case .retryNow:
-                    logger.debug("batch lost a race; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    logger.debug("batch lost a race or holds applied hits; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    skipApplied = true
                     continue
                 case .unavailable:
                     let wasUp = shared.withLock { s -> Bool in

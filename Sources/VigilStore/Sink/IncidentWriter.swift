@@ -8,12 +8,16 @@ import VigilIncidents
 /// Applies a batch of hits to the incident tables in one transaction, with a fixed number of statements
 /// per batch (arrays bound as parameters and `unnest`ed), so the cost per hit stays small.
 ///
-/// Steps: skip hits already in the `incident_hits` ledger; lock the open incidents of the batch's keys
-/// (`FOR UPDATE`); let ``IncidentPlanner`` decide per key; insert new incidents with
+/// Steps: (when asked, or on a retry) skip hits the timeline already holds; lock the open incidents of the batch's
+/// keys (`FOR UPDATE`); let ``IncidentPlanner`` decide per key; insert new incidents with
 /// `ON CONFLICT (dedup_hash) WHERE status IN ('new','acknowledged') DO NOTHING` against the unique partial index;
-/// update the others; record every hit in the ledger, timeline and evidence; `NOTIFY vigil_incident`.
-/// A concurrent writer that created the same key or applied the same hit first makes the batch throw
-/// ``IncidentWriterError/raceLost``; the caller retries and then sees the other writer's rows.
+/// update the others; append the timeline (one `hit` row per hit) and the evidence; `NOTIFY vigil_incident`.
+///
+/// Exactly once: every hit has one timeline row of kind `hit`, unique by `hit_id` (index incident_timeline_hit).
+/// The timeline insert uses `ON CONFLICT DO NOTHING`; if it inserted fewer hit rows than planned, some hit was
+/// applied before (a spool replay) or concurrently, and the batch throws ``IncidentWriterError/duplicateHits``:
+/// the caller retries with `skipApplied`, which drops those hits first. A concurrent writer that created the same
+/// key first makes the batch throw ``IncidentWriterError/raceLost``; retrying then sees the other writer's row.
 struct IncidentWriter: Sendable {
     var planner: IncidentPlanner
     var logger: Logger
@@ -29,13 +33,17 @@ struct IncidentWriter: Sendable {
         var touchedIncidents: [Int64] = []
     }
 
-    func apply(_ hits: [DetectedHit], policies: [CustomerID: SLAPolicy], now: Timestamp, client: PostgresClient) async throws -> Outcome {
+    func apply(_ hits: [DetectedHit], policies: [CustomerID: SLAPolicy], now: Timestamp, skipApplied: Bool,
+               client: PostgresClient) async throws -> Outcome {
         try await client.withTransaction(logger: logger) { connection in
-            try await apply(hits, policies: policies, now: now, on: connection)
+            try await apply(hits, policies: policies, now: now, skipApplied: skipApplied, on: connection)
         }
     }
 
-    func apply(_ hits: [DetectedHit], policies: [CustomerID: SLAPolicy], now: Timestamp, on connection: PostgresConnection) async throws -> Outcome {
+    /// - Parameter skipApplied: look up and drop hits already applied first (spool replays, retries);
+    ///   without it a duplicate makes the batch throw ``IncidentWriterError/duplicateHits``.
+    func apply(_ hits: [DetectedHit], policies: [CustomerID: SLAPolicy], now: Timestamp, skipApplied: Bool,
+               on connection: PostgresConnection) async throws -> Outcome {
         var outcome = Outcome()
         guard !hits.isEmpty else { return outcome }
         let nowDate = now.date
@@ -51,9 +59,12 @@ struct IncidentWriter: Sendable {
             """, logger: logger)
 
         var applied = Set<UUID>()
-        let ids = unique.map(\.hit.id)
-        for try await id in try await connection.query("SELECT hit_id FROM vigil.incident_hits WHERE hit_id = ANY(\(ids)::uuid[])", logger: logger).decode(UUID.self) {
-            applied.insert(id)
+        if skipApplied {
+            let ids = unique.map(\.hit.id)
+            let rows = try await connection.query("""
+                SELECT hit_id FROM vigil.incident_timeline WHERE kind = 'hit' AND hit_id = ANY(\(ids)::uuid[])
+                """, logger: logger)
+            for try await id in rows.decode(UUID.self) { applied.insert(id) }
         }
         let fresh = unique.filter { !applied.contains($0.hit.id) }
         outcome.duplicates += applied.count
@@ -114,18 +125,14 @@ struct IncidentWriter: Sendable {
             try await connection.query(Self.updateQuery(updates, now: nowDate), logger: logger)
         }
 
-        // Ledger, timeline, evidence, in plan order.
-        var ledgerHits: [UUID] = []
-        var ledgerIncidents: [Int64] = []
+        // Timeline and evidence, in plan order.
+        var hitRows = 0
         var timeline = TimelineColumns()
         var evidence = EvidenceColumns()
         var touched: [Int64] = []
         func record(_ id: Int64, customer: String, plan: IncidentPlan) {
             touched.append(id)
-            for hitID in plan.hitIDs {
-                ledgerHits.append(hitID)
-                ledgerIncidents.append(id)
-            }
+            hitRows += plan.hitIDs.count
             for entry in plan.timeline { timeline.append(entry, incident: id, customer: customer) }
             for item in plan.evidence { evidence.append(item, incident: id, customer: customer) }
         }
@@ -138,27 +145,21 @@ struct IncidentWriter: Sendable {
             record(u.id, customer: customerOf[keyOfOpen[u.id]!]!, plan: .update(u))
         }
 
-        let ledgerRows = try await connection.query("""
+        let timelineRows = try await connection.query("""
             WITH ins AS (
-                INSERT INTO vigil.incident_hits (hit_id, incident_id, applied_at)
-                SELECT h, i, \(nowDate) FROM unnest(\(ledgerHits)::uuid[], \(ledgerIncidents)::int8[]) AS t(h, i)
-                ON CONFLICT (hit_id) DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM ins
-            """, logger: logger)
-        var ledgered = 0
-        for try await n in ledgerRows.decode(Int.self) { ledgered = n }
-        if ledgered != ledgerHits.count { throw IncidentWriterError(code: .raceLost) }
-
-        if !timeline.incident.isEmpty {
-            try await connection.query("""
                 INSERT INTO vigil.incident_timeline (incident_id, customer_id, at, kind, actor, detail, hit_id, from_value, to_value, recorded_at)
                 SELECT t.i, t.c, t.at, t.k, t.a, t.d, NULLIF(t.h, '00000000-0000-0000-0000-000000000000'::uuid), NULLIF(t.f, ''), NULLIF(t.o, ''), \(nowDate)
                 FROM unnest(\(timeline.incident)::int8[], \(timeline.customer)::text[], \(timeline.at)::timestamptz[], \(timeline.kind)::text[],
                             \(timeline.actor)::text[], \(timeline.detail)::text[], \(timeline.hit)::uuid[], \(timeline.from)::text[], \(timeline.to)::text[])
                      AS t(i, c, at, k, a, d, h, f, o)
-                """, logger: logger)
-        }
+                ON CONFLICT (hit_id) WHERE kind = 'hit' DO NOTHING
+                RETURNING kind)
+            SELECT count(*) FILTER (WHERE kind = 'hit') FROM ins
+            """, logger: logger)
+        var inserted = 0
+        for try await n in timelineRows.decode(Int.self) { inserted = n }
+        if inserted != hitRows { throw IncidentWriterError(code: .duplicateHits) }
+
         if !evidence.incident.isEmpty {
             try await connection.query("""
                 INSERT INTO vigil.incident_evidence (incident_id, customer_id, hit_id, event_sequence, event_time, received_time, format, listener, peer, message, fields, raw)
@@ -390,8 +391,14 @@ extension Event {
     }
 }
 
-/// A batch lost a race with another writer; retrying it is safe and will succeed.
+/// A batch must be retried: it lost a race with another writer, or holds hits applied before.
 struct IncidentWriterError: Error, Hashable {
-    enum Code: Hashable { case raceLost }
+    enum Code: Hashable {
+        /// Another writer opened an incident for one of the keys first.
+        case raceLost
+        /// Some hits are in the timeline already; retry with `skipApplied`.
+        case duplicateHits
+    }
+
     var code: Code
 }
