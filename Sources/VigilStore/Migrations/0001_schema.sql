@@ -176,7 +176,7 @@ COMMENT ON COLUMN vigil.incident_timeline.to_value IS 'New value of a change.';
 COMMENT ON COLUMN vigil.incident_timeline.recorded_at IS 'When the row was written.';
 CREATE INDEX incident_timeline_incident ON vigil.incident_timeline (incident_id, id);
 CREATE UNIQUE INDEX incident_timeline_hit ON vigil.incident_timeline (hit_id) WHERE kind = 'hit';
-COMMENT ON INDEX vigil.incident_timeline_hit IS 'Each hit is applied exactly once: one hit entry per hit id (the sink inserts with ON CONFLICT DO NOTHING).';
+COMMENT ON INDEX vigil.incident_timeline_hit IS 'Each hit is applied exactly once: one hit entry per hit id (a replayed hit violates it and is skipped).';
 
 CREATE FUNCTION vigil.refuse_timeline_change() RETURNS trigger
     LANGUAGE plpgsql AS $$

@@ -14,9 +14,9 @@ import VigilIncidents
 /// update the others; append the timeline (one `hit` row per hit) and the evidence; `NOTIFY vigil_incident`.
 ///
 /// Exactly once: every hit has one timeline row of kind `hit`, unique by `hit_id` (index incident_timeline_hit).
-/// The timeline insert uses `ON CONFLICT DO NOTHING`; if it inserted fewer hit rows than planned, some hit was
-/// applied before (a spool replay) or concurrently, and the batch throws ``IncidentWriterError/duplicateHits``:
-/// the caller retries with `skipApplied`, which drops those hits first. A concurrent writer that created the same
+/// If the timeline insert violates that index, some hit was applied before (a spool replay) or concurrently; the
+/// transaction rolls back and the batch throws ``IncidentWriterError/duplicateHits``: the caller retries with
+/// `skipApplied`, which drops those hits first. A concurrent writer that created the same
 /// key first makes the batch throw ``IncidentWriterError/raceLost``; retrying then sees the other writer's row.
 struct IncidentWriter: Sendable {
     var planner: IncidentPlanner
@@ -24,6 +24,8 @@ struct IncidentWriter: Sendable {
 
     /// The channel the on-call engine listens on; the payload is the incident id.
     static let notifyChannel = "vigil_incident"
+    /// The unique index that makes each hit's timeline entry, and so the hit, count once.
+    static let hitIndex = "incident_timeline_hit"
 
     struct Outcome: Sendable, Hashable {
         var applied = 0
@@ -126,13 +128,11 @@ struct IncidentWriter: Sendable {
         }
 
         // Timeline and evidence, in plan order.
-        var hitRows = 0
         var timeline = TimelineColumns()
         var evidence = EvidenceColumns()
         var touched: [Int64] = []
         func record(_ id: Int64, customer: String, plan: IncidentPlan) {
             touched.append(id)
-            hitRows += plan.hitIDs.count
             for entry in plan.timeline { timeline.append(entry, incident: id, customer: customer) }
             for item in plan.evidence { evidence.append(item, incident: id, customer: customer) }
         }
@@ -145,20 +145,18 @@ struct IncidentWriter: Sendable {
             record(u.id, customer: customerOf[keyOfOpen[u.id]!]!, plan: .update(u))
         }
 
-        let timelineRows = try await connection.query("""
-            WITH ins AS (
+        do {
+            try await connection.query("""
                 INSERT INTO vigil.incident_timeline (incident_id, customer_id, at, kind, actor, detail, hit_id, from_value, to_value, recorded_at)
                 SELECT t.i, t.c, t.at, t.k, t.a, t.d, NULLIF(t.h, '00000000-0000-0000-0000-000000000000'::uuid), NULLIF(t.f, ''), NULLIF(t.o, ''), \(nowDate)
                 FROM unnest(\(timeline.incident)::int8[], \(timeline.customer)::text[], \(timeline.at)::timestamptz[], \(timeline.kind)::text[],
                             \(timeline.actor)::text[], \(timeline.detail)::text[], \(timeline.hit)::uuid[], \(timeline.from)::text[], \(timeline.to)::text[])
                      AS t(i, c, at, k, a, d, h, f, o)
-                ON CONFLICT (hit_id) WHERE kind = 'hit' DO NOTHING
-                RETURNING kind)
-            SELECT count(*) FILTER (WHERE kind = 'hit') FROM ins
-            """, logger: logger)
-        var inserted = 0
-        for try await n in timelineRows.decode(Int.self) { inserted = n }
-        if inserted != hitRows { throw IncidentWriterError(code: .duplicateHits) }
+                """, logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" && error.serverInfo?[.constraintName] == Self.hitIndex {
+            // A plain insert is cheaper than ON CONFLICT; a duplicate (a replay, or another writer) is rare.
+            throw IncidentWriterError(code: .duplicateHits)
+        }
 
         if !evidence.incident.isEmpty {
             try await connection.query("""
