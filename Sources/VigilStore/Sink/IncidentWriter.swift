@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import PostgresNIO
 import VigilDetection
@@ -21,6 +22,8 @@ import VigilIncidents
 struct IncidentWriter: Sendable {
     var planner: IncidentPlanner
     var logger: Logger
+    /// Customers known to exist in `vigil.customers`, so most batches skip the upsert.
+    let knownCustomers = KnownCustomers()
 
     /// The channel the on-call engine listens on; the payload is the incident id.
     static let notifyChannel = "vigil_incident"
@@ -56,9 +59,12 @@ struct IncidentWriter: Sendable {
         outcome.duplicates = hits.count - unique.count
 
         let customers = Array(Set(unique.map { $0.hit.customer.rawValue.postgresSafe })).sorted()
-        try await connection.query("""
-            INSERT INTO vigil.customers (id, name) SELECT c, c FROM unnest(\(customers)::text[]) AS c ON CONFLICT (id) DO NOTHING
-            """, logger: logger)
+        if !knownCustomers.containsAll(customers) {
+            try await connection.query("""
+                INSERT INTO vigil.customers (id, name) SELECT c, c FROM unnest(\(customers)::text[]) AS c ON CONFLICT (id) DO NOTHING
+                """, logger: logger)
+            knownCustomers.pendingInsert(customers)
+        }
 
         var applied = Set<UUID>()
         if skipApplied {
@@ -116,10 +122,16 @@ struct IncidentWriter: Sendable {
         var incidentIDs: [String: Int64] = [:]
         if !creates.isEmpty {
             var inserted = 0
-            let rows = try await connection.query(Self.insertQuery(creates, now: nowDate), logger: logger)
-            for try await (id, key) in rows.decode((Int64, String).self) {
-                incidentIDs[key] = id
-                inserted += 1
+            do {
+                let rows = try await connection.query(Self.insertQuery(creates, now: nowDate), logger: logger)
+                for try await (id, key) in rows.decode((Int64, String).self) {
+                    incidentIDs[key] = id
+                    inserted += 1
+                }
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+                // A customer the cache knew is gone (the database was replaced, or its insert rolled back): forget, retry.
+                knownCustomers.forget()
+                throw IncidentWriterError(code: .raceLost)
             }
             if inserted != creates.count { throw IncidentWriterError(code: .raceLost) }
         }
@@ -311,6 +323,16 @@ struct IncidentWriter: Sendable {
         w.raw("]")
         return w.string
     }
+}
+
+/// The customer ids known to be in `vigil.customers` (they are never deleted).
+final class KnownCustomers: Sendable {
+    private let known = Mutex<Set<String>>([])
+
+    func containsAll(_ ids: [String]) -> Bool { known.withLock { set in ids.allSatisfy(set.contains) } }
+    /// Called after the upsert; takes effect for later batches (the upsert commits with its batch).
+    func pendingInsert(_ ids: [String]) { known.withLock { $0.formUnion(ids) } }
+    func forget() { known.withLock { $0.removeAll() } }
 }
 
 /// Timeline rows as parallel arrays for `unnest`.
