@@ -28,7 +28,7 @@ struct BenchSinkCommand: AsyncParsableCommand {
     var evidenceCap: Int = 100
 
     @Option(name: .long, help: "Hits per transaction.")
-    var batchSize: Int = 2000
+    var batchSize: Int = 4000
 
     @Option(name: .long, help: "Concurrent producers (as detection shards).")
     var producers: Int = 2

@@ -3,7 +3,7 @@
 /// ```yaml
 /// incidents:
 ///   evidence_cap: 100           # evidence events kept per incident
-///   batch_size: 2000            # hits per transaction
+///   batch_size: 4000            # hits per batch (split over the writers)
 ///   queue_capacity: 20000       # hits waiting in memory before submit() suspends
 ///   spool_max_bytes: 1GiB       # the spool refuses more (backpressure) beyond this
 ///   spool_alarm_percent: 80     # vigil_spool_alarm goes to 1 above this share of spool_max_bytes
@@ -13,7 +13,7 @@
 /// ```
 public struct IncidentSinkSettings: Sendable, Hashable, Decodable {
     public var evidenceCap: Int = 100
-    public var batchSize: Int = 2000
+    public var batchSize: Int = 4000
     public var queueCapacity: Int = 20_000
     public var spoolMaxBytes: Int64 = 1 << 30
     public var spoolAlarmPercent: Int = 80
@@ -22,7 +22,7 @@ public struct IncidentSinkSettings: Sendable, Hashable, Decodable {
     /// Concurrent transactions a batch is split into (by dedup key, so they never contend).
     public var writers: Int = 2
 
-    public init(evidenceCap: Int = 100, batchSize: Int = 2000, queueCapacity: Int = 20_000, spoolMaxBytes: Int64 = 1 << 30,
+    public init(evidenceCap: Int = 100, batchSize: Int = 4000, queueCapacity: Int = 20_000, spoolMaxBytes: Int64 = 1 << 30,
                 spoolAlarmPercent: Int = 80, retrySeconds: Double = 2, applyTimeoutSeconds: Double = 15, writers: Int = 2) {
         self.evidenceCap = evidenceCap
         self.batchSize = batchSize
