@@ -40,6 +40,24 @@ struct IncidentSinkTests {
         }
     }
 
+    @Test("times keep their microseconds through the database")
+    func precision() async throws {
+        try await TestPostgres.withDatabase { client, _ in
+            var hit = Fixtures.hit()
+            hit.firstTime = Fixtures.t0 + .milliseconds(2)
+            hit.lastTime = Fixtures.t0 + .nanoseconds(3_000_123_000)
+            let exact = hit
+            try await StoreTest.withSink(client, clock: ManualClock(Fixtures.t0 + .nanoseconds(7_000))) { sink in
+                try await sink.submit([exact])
+                await sink.flush()
+            }
+            let incident = try #require(try await IncidentRepository(client: client).list().first)
+            #expect(incident.firstEventAt == Fixtures.t0 + .milliseconds(2))
+            #expect(incident.lastEventAt == Fixtures.t0 + .nanoseconds(3_000_123_000))
+            #expect(incident.detectedAt == Fixtures.t0 + .nanoseconds(7_000))
+        }
+    }
+
     @Test("a hit applied twice (spool replay) counts once")
     func exactlyOnce() async throws {
         try await TestPostgres.withDatabase { client, _ in

@@ -80,7 +80,7 @@ struct SpoolReplayOutageTests {
             #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_timeline WHERE kind = 'hit'", as: Int.self) == 30)
             #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incidents", as: Int.self) == 3)
             // The spool kept the detection time.
-            #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incidents WHERE detected_at = \(Fixtures.t0.date)", as: Int.self) == 3)
+            #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incidents WHERE detected_at = \(Fixtures.t0.instant)", as: Int.self) == 3)
         }
     }
 

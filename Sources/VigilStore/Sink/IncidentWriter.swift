@@ -51,7 +51,7 @@ struct IncidentWriter: Sendable {
                on connection: PostgresConnection) async throws -> Outcome {
         var outcome = Outcome()
         guard !hits.isEmpty else { return outcome }
-        let nowDate = now.date
+        let nowDate = now.instant
 
         // Within the batch, a hit id counts once.
         var seen = Set<UUID>()
@@ -193,10 +193,10 @@ struct IncidentWriter: Sendable {
 
     // MARK: Statements
 
-    static func insertQuery(_ creates: [NewIncident], now: Date) -> PostgresQuery {
+    static func insertQuery(_ creates: [NewIncident], now: PostgresInstant) -> PostgresQuery {
         var customer: [String] = [], rule: [String] = [], title: [String] = [], key: [String] = []
         var level: [String] = [], impact: [String] = [], urgency: [String] = [], priority: [String] = []
-        var sla: [Double] = [], first: [Date] = [], last: [Date] = [], detected: [Date] = []
+        var sla: [Double] = [], first: [PostgresInstant] = [], last: [PostgresInstant] = [], detected: [PostgresInstant] = []
         var hits: [Int] = [], events: [Int] = [], groupJSON: [String] = [], summary: [String] = []
         var steps: [String] = [], tags: [String] = [], overrideLevel: [String] = [], overrideBy: [String] = [], overrideReason: [String] = []
         var evidenceCount: [Int] = [], overflow: [Int] = [], reopened: [Int64] = []
@@ -210,9 +210,9 @@ struct IncidentWriter: Sendable {
             urgency.append(n.classification.urgency.rawValue)
             priority.append(n.priority.label)
             sla.append(n.slaTarget.map(\.wholeSeconds) ?? -1)
-            first.append(n.firstTime.date)
-            last.append(n.lastTime.date)
-            detected.append(n.detectedAt.date)
+            first.append(n.firstTime.instant)
+            last.append(n.lastTime.instant)
+            detected.append(n.detectedAt.instant)
             hits.append(n.hitIDs.count)
             events.append(n.eventCount)
             groupJSON.append(groupValuesJSON(n.key.group))
@@ -251,8 +251,8 @@ struct IncidentWriter: Sendable {
             """
     }
 
-    static func updateQuery(_ updates: [IncidentUpdate], now: Date) -> PostgresQuery {
-        var id: [Int64] = [], hits: [Int] = [], events: [Int] = [], first: [Date] = [], last: [Date] = []
+    static func updateQuery(_ updates: [IncidentUpdate], now: PostgresInstant) -> PostgresQuery {
+        var id: [Int64] = [], hits: [Int] = [], events: [Int] = [], first: [PostgresInstant] = [], last: [PostgresInstant] = []
         var reclassified: [Bool] = [], level: [String] = [], impact: [String] = [], urgency: [String] = [], priority: [String] = []
         var sla: [Double] = [], overrideLevel: [String] = [], overrideBy: [String] = [], overrideReason: [String] = []
         var evidence: [Int] = [], overflow: [Int] = []
@@ -260,8 +260,8 @@ struct IncidentWriter: Sendable {
             id.append(u.id)
             hits.append(u.hitIDs.count)
             events.append(u.eventCount)
-            first.append(u.firstTime.date)
-            last.append(u.lastTime.date)
+            first.append(u.firstTime.instant)
+            last.append(u.lastTime.instant)
             reclassified.append(u.reclassified)
             level.append(u.classification.level.rawValue)
             impact.append(u.classification.impact.rawValue)
@@ -337,7 +337,7 @@ final class KnownCustomers: Sendable {
 
 /// Timeline rows as parallel arrays for `unnest`.
 struct TimelineColumns {
-    var incident: [Int64] = [], customer: [String] = [], at: [Date] = [], kind: [String] = []
+    var incident: [Int64] = [], customer: [String] = [], at: [PostgresInstant] = [], kind: [String] = []
     var actor: [String] = [], detail: [String] = [], hit: [UUID] = [], from: [String] = [], to: [String] = []
 
     static let noHit = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
@@ -345,7 +345,7 @@ struct TimelineColumns {
     mutating func append(_ entry: TimelineEntry, incident id: Int64, customer c: String) {
         incident.append(id)
         customer.append(c)
-        at.append(entry.at.date)
+        at.append(entry.at.instant)
         kind.append(entry.kind.rawValue)
         actor.append(entry.actor.postgresSafe)
         detail.append(entry.detail.postgresSafe)
@@ -358,7 +358,7 @@ struct TimelineColumns {
 /// Evidence rows as parallel arrays for `unnest`.
 struct EvidenceColumns {
     var incident: [Int64] = [], customer: [String] = [], hit: [UUID] = [], sequence: [Int64] = []
-    var eventTime: [Date] = [], receivedTime: [Date] = [], format: [String] = [], listener: [String] = []
+    var eventTime: [PostgresInstant] = [], receivedTime: [PostgresInstant] = [], format: [String] = [], listener: [String] = []
     var peer: [String] = [], message: [String] = [], json: [String] = [], raw: [ByteBuffer] = []
 
     mutating func append(_ item: EvidenceItem, incident id: Int64, customer c: String) {
@@ -367,8 +367,8 @@ struct EvidenceColumns {
         customer.append(c)
         hit.append(item.hitID)
         sequence.append(Int64(bitPattern: event.sequence))
-        eventTime.append(event.eventTime.date)
-        receivedTime.append(event.receivedTime.date)
+        eventTime.append(event.eventTime.instant)
+        receivedTime.append(event.receivedTime.instant)
         format.append(event.format.rawValue)
         listener.append(event.source.listener)
         peer.append(event.source.peer)
