@@ -22,6 +22,8 @@ import VigilIncidents
 /// Durability boundary: a hit is durable once applied or spooled. `flush()` waits for that. Hits still in the
 /// in-memory queue are written out on graceful shutdown, but lost if the process is killed.
 public final class IncidentSink: Service {
+    /// `NOTIFY` channel sent in the same transaction when an incident is created or gets new hits; payload: the id.
+    public static let notifyChannel = IncidentWriter.notifyChannel
     /// A snapshot for health checks and tests.
     public struct Status: Sendable, Hashable {
         public var queueDepth = 0
