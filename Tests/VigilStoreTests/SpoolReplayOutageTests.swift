@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 import Testing
 import VigilDetection
 import VigilEvents
@@ -133,5 +134,30 @@ struct SpoolReplayOutageTests {
                 #expect(sink.status.spooled == spooled)
             }
         }
+    }
+}
+
+@Suite("Durability: graceful shutdown")
+struct GracefulShutdownTests {
+    @Test("graceful shutdown with the database away writes the queue to the spool and returns")
+    func shutdownSpools() async throws {
+        let dir = try TemporaryDirectory(prefix: "vigil-spool")
+        defer { dir.remove() }
+        let configuration = PostgresClient.Configuration(unixSocketPath: dir.file("nothing/.s.PGSQL.1"), username: "x", password: nil, database: "x")
+        let settings = IncidentSinkSettings(batchSize: 10, queueCapacity: 1000, retrySeconds: 0.1, applyTimeoutSeconds: 0.3)
+        let hits = (0..<100).map { Fixtures.hit(firstSequence: UInt64($0)) }
+        try await TestCluster.withClient(configuration) { client in
+            let sink = IncidentSink(client: client, settings: settings, spoolDirectory: dir.path, clock: ManualClock(Fixtures.t0), logger: StoreTest.logger)
+            let group = ServiceGroup(configuration: .init(services: [sink], logger: StoreTest.logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await sink.submit(hits)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+        }
+        let spool = try HitSpool(directory: dir.path, logger: StoreTest.logger)
+        #expect(spool.pendingRecords == hits.count)
+        #expect(try spool.read(maxHits: 1000).hits.map(\.hit.id) == hits.map(\.id))
     }
 }

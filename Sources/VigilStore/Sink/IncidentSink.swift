@@ -49,7 +49,8 @@ public final class IncidentSink: Service {
         var processed = 0
         var enqueued = 0
         var waiters: [FlushWaiter] = []
-        var running = false
+        /// Set on graceful shutdown: drain the queue (to the database or the spool) without replaying the spool.
+        var shuttingDown = false
     }
 
     public let settings: IncidentSinkSettings
@@ -117,6 +118,7 @@ public final class IncidentSink: Service {
         try await withGracefulShutdownHandler {
             try await loop(spool)
         } onGracefulShutdown: {
+            self.shared.withLock { $0.shuttingDown = true }
             self.queue.finish()
         }
         // Whatever could not be written stays in the spool for the next start.
@@ -128,9 +130,12 @@ public final class IncidentSink: Service {
         let retry = Duration.milliseconds(Int64(settings.retrySeconds * 1000))
         var retryAt: ContinuousClock.Instant? = spool.isEmpty ? nil : .now
         while true {
-            if Task.isCancelled { queue.finish() }
-            // The spool goes first, so hits reach the database in order.
-            if !spool.isEmpty, let due = retryAt, ContinuousClock.now >= due {
+            if Task.isCancelled {
+                shared.withLock { $0.shuttingDown = true }
+                queue.finish()
+            }
+            // The spool goes first, so hits reach the database in order (not while shutting down: it keeps).
+            if !spool.isEmpty, let due = retryAt, ContinuousClock.now >= due, !shared.withLock({ $0.shuttingDown }) {
                 var rounds = 0
                 while !spool.isEmpty, rounds < 4 {
                     rounds += 1
@@ -144,8 +149,9 @@ public final class IncidentSink: Service {
                     logger.notice("spool replayed; writing directly again")
                 }
             }
-            // A full spool takes no more: submit() suspends until the database is back.
-            if !spool.isEmpty, spool.fileSize >= settings.spoolMaxBytes {
+            // A full spool takes no more: submit() suspends until the database is back. On shutdown the queue is
+            // written to the spool even past the bound: a hit is never dropped.
+            if !spool.isEmpty, spool.fileSize >= settings.spoolMaxBytes, !shared.withLock({ $0.shuttingDown }) {
                 try? await Task.sleep(until: retryAt ?? .now + retry, clock: .continuous)
                 if Task.isCancelled { break }
                 continue
