@@ -1,0 +1,111 @@
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+import VigilEvents
+import VigilIngest
+
+/// Options from the command line that are not in the configuration file.
+public struct DaemonOptions: Sendable {
+    public var printEvents = false
+    public var printHits = false
+    public var clock: any WallClock = SystemClock()
+
+    public init(printEvents: Bool = false, printHits: Bool = false) {
+        self.printEvents = printEvents
+        self.printHits = printHits
+    }
+}
+
+/// Wires the daemon: listeners → shards → (detection → incidents), plus HTTP and reload.
+public final class VigilDaemon: Sendable {
+    public let configuration: Mutex<VigilConfiguration>
+    let options: DaemonOptions
+    let logger: Logger
+    let readiness = Readiness()
+
+    public init(configuration: VigilConfiguration, options: DaemonOptions) {
+        self.configuration = Mutex(configuration)
+        self.options = options
+        var logger = Logger(label: "vigil")
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        self.logger = logger
+    }
+
+    /// Loads the file, sets up logging and metrics, and runs until SIGTERM or SIGINT.
+    public static func run(configPath: String, options: DaemonOptions) async throws {
+        let configuration = try VigilConfiguration.load(path: configPath)
+        LoggingSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
+        try await VigilDaemon(configuration: configuration, options: options).run()
+    }
+
+    public func run() async throws {
+        let config = configuration.withLock { $0 }
+        let registry = MetricsBootstrap.registry
+        let printer = options.printEvents || options.printHits ? JSONLinePrinter() : nil
+        let shards = (0..<config.shards).map { Shard(index: $0, queueDepth: config.shardQueueDepth, printer: options.printEvents ? printer : nil) }
+        let router = ShardRouter(shards: shards)
+        let environment = IngestEnvironment(clock: options.clock, logger: Logger(label: "vigil.ingest"))
+        let ingest = IngestService(
+            listeners: config.listeners, limits: config.limits, sink: router, environment: environment, readiness: readiness,
+            parserFactory: { listener in EventParser(protocol: listener.wireProtocol) }
+        )
+        let http = HTTPEndpoints.makeApplication(
+            address: config.httpAddress, port: config.httpPort, registry: registry, readiness: readiness,
+            logger: Logger(label: "vigil.http"),
+            onRunning: { [logger] port in logger.info("http endpoints up", metadata: ["port": "\(port)"]) }
+        )
+        let reload = ReloadService(logger: logger) { [self] reason in await self.reload(reason: reason, ingest: ingest) }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: ShardService(router: router)), .init(service: ingest), .init(service: http), .init(service: reload)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger
+        ).withShutdownDeadline(.seconds(4)))
+        logger.info("vigil starting", metadata: ["config": "\(config.path)", "listeners": "\(config.listeners.count)",
+                                                 "shards": "\(config.shards)"])
+        try await group.run()
+        logger.info("vigil stopped")
+    }
+
+    /// Re-reads the configuration file; on any error the running configuration stays.
+    func reload(reason: String, ingest: IngestService) async {
+        let path = configuration.withLock { $0.path }
+        let next: VigilConfiguration
+        do {
+            next = try VigilConfiguration.load(path: path)
+        } catch {
+            for problem in error.errors {
+                logger.error("reload rejected; keeping the running configuration", metadata: ["problem": "\(problem)"])
+            }
+            return
+        }
+        do {
+            try await ingest.apply(listeners: next.listeners, limits: next.limits)
+            configuration.withLock { $0 = next }
+            logger.info("configuration reloaded", metadata: ["reason": "\(reason)", "listeners": "\(next.listeners.count)"])
+        } catch {
+            logger.error("reload failed while binding listeners", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension ServiceGroupConfiguration {
+    func withShutdownDeadline(_ duration: Duration) -> ServiceGroupConfiguration {
+        var copy = self
+        copy.maximumGracefulShutdownDuration = duration
+        copy.maximumCancellationDuration = .milliseconds(500)
+        return copy
+    }
+}
+
+/// One Prometheus registry per process, behind swift-metrics.
+public enum MetricsBootstrap {
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}
