@@ -51,7 +51,7 @@ public final class IngestListener: Sendable {
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(ConnectionGuardHandler(limiter: limiter, listener: configuration.name, environment: environment))
                     if let sslContext { try sync.addHandler(NIOSSLServerHandler(context: sslContext)) }
-                    try sync.addHandler(IdleStateHandler(readTimeout: idle))
+                    try sync.addHandler(IdleTimeoutHandler(timeout: idle))
                     try sync.addHandler(ByteToMessageHandler(
                         SyslogFrameDecoder(maximumFrameLength: configuration.maxFrameBytes, mode: configuration.framing),
                         maximumBufferSize: configuration.maxFrameBytes + 64 * 1024))

@@ -69,7 +69,7 @@ final class EventDecodingHandler: ChannelInboundHandler {
                        detail: "client certificate names \(names) are not mapped to a customer")
                 return
             }
-        } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+        } else if event is IdleTimeoutHandler.Timeout {
             environment.metrics.connectionRejected(listener: listener.name, reason: "idle_timeout")
             environment.logger.info("closing idle connection",
                                     metadata: ["listener": "\(listener.name)", "peer": "\(peer)"])
