@@ -25,6 +25,7 @@ public final class VigilDaemon: Sendable {
     let options: DaemonOptions
     let logger: Logger
     let readiness = Readiness()
+    let notifier = SystemdNotifier()
 
     public init(configuration: VigilConfiguration, options: DaemonOptions) {
         self.configuration = Mutex(configuration)
@@ -52,14 +53,18 @@ public final class VigilDaemon: Sendable {
             listeners: config.listeners, limits: config.limits, sink: router, environment: environment, readiness: readiness,
             parserFactory: { listener in EventParser(protocol: listener.wireProtocol) }
         )
+        let adminToken = try AdminToken.loadOrCreate(stateDirectory: config.stateDirectory)
         let http = HTTPEndpoints.makeApplication(
             address: config.httpAddress, port: config.httpPort, registry: registry, readiness: readiness,
+            admin: AdminEndpoints(token: adminToken, reload: { [self] in await self.reload(reason: "admin API", ingest: ingest) }),
             logger: Logger(label: "vigil.http"),
             onRunning: { [logger] port in logger.info("http endpoints up", metadata: ["port": "\(port)"]) }
         )
-        let reload = ReloadService(logger: logger) { [self] reason in await self.reload(reason: reason, ingest: ingest) }
+        let reload = ReloadService(logger: logger) { [self] reason in _ = await self.reload(reason: reason, ingest: ingest) }
+        let systemd = SystemdService(notifier: notifier, readiness: readiness, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ShardService(router: router)), .init(service: ingest), .init(service: http), .init(service: reload)],
+            services: [.init(service: ShardService(router: router)), .init(service: ingest), .init(service: http),
+                       .init(service: reload), .init(service: systemd)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger
@@ -71,7 +76,9 @@ public final class VigilDaemon: Sendable {
     }
 
     /// Re-reads the configuration file; on any error the running configuration stays.
-    func reload(reason: String, ingest: IngestService) async {
+    func reload(reason: String, ingest: IngestService) async -> ReloadOutcome {
+        notifier.reloading()
+        defer { notifier.ready(status: readiness.status.detail) }
         let path = configuration.withLock { $0.path }
         let next: VigilConfiguration
         do {
@@ -80,16 +87,29 @@ public final class VigilDaemon: Sendable {
             for problem in error.errors {
                 logger.error("reload rejected; keeping the running configuration", metadata: ["problem": "\(problem)"])
             }
-            return
+            return ReloadOutcome(applied: false, messages: error.errors.map(\.description))
         }
         do {
             try await ingest.apply(listeners: next.listeners, limits: next.limits)
             configuration.withLock { $0 = next }
             logger.info("configuration reloaded", metadata: ["reason": "\(reason)", "listeners": "\(next.listeners.count)"])
+            return ReloadOutcome(applied: true, messages: ["configuration reloaded: \(next.listeners.count) listeners"])
         } catch {
             logger.error("reload failed while binding listeners", metadata: ["error": "\(error)"])
+            return ReloadOutcome(applied: false, messages: ["binding listeners failed: \(error)"])
         }
     }
+}
+
+/// What a reload did, for the log and for `vigil reload`.
+public struct ReloadOutcome: Sendable, Codable {
+    public init(applied: Bool, messages: [String]) {
+        self.applied = applied
+        self.messages = messages
+    }
+
+    public var applied: Bool
+    public var messages: [String]
 }
 
 extension ServiceGroupConfiguration {

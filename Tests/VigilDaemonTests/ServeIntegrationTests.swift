@@ -107,6 +107,56 @@ import Testing
         #expect(await Ports.waitUntilListening(secondPort, within: 2))
         try run("/usr/bin/logger", ["--tcp", "-n", "127.0.0.1", "-P", "\(daemon.syslogPort)", "-t", "app", "still alive"])
         #expect(await daemon.process.waitForOutput { $0.contains { $0.contains("still alive") } })
+
+        // `vigil reload` reports the same errors and exits 1 …
+        let rejected = try run(VigilProcess.binary, ["reload", "--config", daemon.configPath])
+        #expect(rejected.status != 0)
+        // … its own config is broken too, so it can't find the daemon; use a copy of the good file to reach it.
+        let good = daemon.directory.appendingPathComponent("good.yml").path
+        try Self.config(syslogPort: daemon.syslogPort, httpPort: daemon.httpPort).write(toFile: good, atomically: true, encoding: .utf8)
+        try Self.config(syslogPort: daemon.syslogPort, httpPort: daemon.httpPort).write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        let applied = try run(VigilProcess.binary, ["reload", "--config", good])
+        #expect(applied.status == 0, "\(applied.output)")
+        #expect(applied.output.contains("configuration reloaded"))
+        try "listeners: 3\n".write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        let refused = try run(VigilProcess.binary, ["reload", "--config", good])
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("\(daemon.configPath):1:12: error: expected a list"))
+    }
+
+    @Test func notifiesSystemdReadyAndStopping() async throws {
+        let dir = try temporaryDirectory()
+        let socketPath = dir.appendingPathComponent("notify.sock").path
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(socketPath.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let syslogPort = Ports.free()
+        let path = dir.appendingPathComponent("vigil.yml").path
+        try Self.config(syslogPort: syslogPort, httpPort: Ports.free()).write(toFile: path, atomically: true, encoding: .utf8)
+        let process = try VigilProcess(arguments: ["serve", "--config", path], environment: ["NOTIFY_SOCKET": socketPath])
+        defer { process.terminate() }
+        func receive() -> String {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let n = recv(fd, &buffer, buffer.count, 0)
+            return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : ""
+        }
+        let ready = receive()
+        #expect(ready.contains("READY=1"), "got '\(ready)'; stderr: \(process.errorOutput)")
+        #expect(await Ports.waitUntilListening(syslogPort, within: 1))
+        process.signal(SIGHUP)
+        #expect(receive().contains("RELOADING=1"))
+        #expect(receive().contains("READY=1"))
+        process.signal(SIGTERM)
+        #expect(receive().contains("STOPPING=1"))
+        #expect(await process.waitForExit(within: 10) == 0)
     }
 
     @Test func invalidConfigurationFailsWithPositions() async throws {
