@@ -41,6 +41,9 @@ public struct EventParser: Sendable {
         }
         switch wireProtocol {
         case .json:
+            if b[0] != UInt8(ascii: "{"), ByteText.looksBinary(b) {
+                throw ParseError(.binaryGarbage, "frame looks binary", offset: 0)
+            }
             return try parseJSON(b, context: context)
         case .syslog:
             guard b[0] == UInt8(ascii: "<") else { throw unrecognized(b, expected: .badPRI) }
@@ -131,7 +134,7 @@ public struct EventParser: Sendable {
         let out = try JSONLineParser.parse(b, limits: limits, fields: &fields)
         if !extractors.isEmpty, case .string(let program)? = fields["process.name"] {
             var message = out.message
-            message.withUTF8 { m in
+            _ = message.withUTF8 { m in
                 extractors.apply(program: program, message: m, 0, m.count, to: &fields)
             }
         }

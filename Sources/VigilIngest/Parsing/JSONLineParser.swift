@@ -73,7 +73,7 @@ enum JSONLineParser {
         let e = Int(t.end)
         if t.kind == .number {
             if t.flag, let v = JSONNumber.int64(b, s, e) { return EpochTime.timestamp(v) }
-            return EpochTime.timestamp(JSONNumber.double(b, s, e))
+            return EpochTime.timestamp(b, s, e) ?? EpochTime.timestamp(JSONNumber.double(b, s, e))
         }
         guard !t.flag, e > s else { return nil }
         if let v = ByteText.decimal(b, s, e) { return EpochTime.timestamp(v) }
