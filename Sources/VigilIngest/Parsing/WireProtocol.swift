@@ -1,11 +1,11 @@
-/// The message format a listener expects.
+/// What a listener expects on the wire.
 public enum WireProtocol: String, Sendable, Hashable, Codable, CaseIterable {
     /// RFC 5424 or RFC 3164, detected per message.
     case syslog
-    /// JSON lines.
+    /// One JSON object per frame (JSON lines).
     case json
-    /// ArcSight CEF, bare or inside syslog.
+    /// ArcSight CEF, bare or after a syslog header.
     case cef
-    /// Any of the above, detected per message.
+    /// Per message: `{` is JSON, `CEF:` (bare or after a syslog header) is CEF, `<` is syslog.
     case auto
 }
