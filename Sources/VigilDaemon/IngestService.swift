@@ -93,7 +93,10 @@ final class IngestService: Service {
         var started: [IngestListener] = []
         do {
             for configuration in wanted {
-                if let existing = current[configuration.name], existing.configuration == configuration { continue }
+                if let existing = current[configuration.name], existing.configuration == configuration {
+                    existing.update(parser: parserFactory(configuration))
+                    continue
+                }
                 if let existing = current[configuration.name], existing.configuration.address == configuration.address,
                    existing.configuration.port == configuration.port {
                     // Same socket: stop the old one first so the port is free.

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Metrics
 import NIOCore
@@ -26,6 +27,7 @@ public final class VigilDaemon: Sendable {
     let logger: Logger
     let readiness = Readiness()
     let notifier = SystemdNotifier()
+    let extractors = Mutex(ExtractorSet.empty)
 
     public init(configuration: VigilConfiguration, options: DaemonOptions) {
         self.configuration = Mutex(configuration)
@@ -44,6 +46,8 @@ public final class VigilDaemon: Sendable {
 
     public func run() async throws {
         let config = configuration.withLock { $0 }
+        let loadedExtractors = try Self.loadExtractors(rulesDirectory: config.rulesDirectory, logger: logger)
+        extractors.withLock { $0 = loadedExtractors }
         let registry = MetricsBootstrap.registry
         let printer = options.printEvents || options.printHits ? JSONLinePrinter() : nil
         let shards = (0..<config.shards).map { Shard(index: $0, queueDepth: config.shardQueueDepth, printer: options.printEvents ? printer : nil) }
@@ -51,7 +55,9 @@ public final class VigilDaemon: Sendable {
         let environment = IngestEnvironment(clock: options.clock, logger: Logger(label: "vigil.ingest"))
         let ingest = IngestService(
             listeners: config.listeners, limits: config.limits, sink: router, environment: environment, readiness: readiness,
-            parserFactory: { listener in EventParser(protocol: listener.wireProtocol) }
+            parserFactory: { [self] listener in
+                EventParser(protocol: listener.wireProtocol, extractors: extractors.withLock { $0 })
+            }
         )
         let adminToken = try AdminToken.loadOrCreate(stateDirectory: config.stateDirectory)
         let http = HTTPEndpoints.makeApplication(
@@ -89,6 +95,14 @@ public final class VigilDaemon: Sendable {
             }
             return ReloadOutcome(applied: false, messages: error.errors.map(\.description))
         }
+        let nextExtractors: ExtractorSet
+        do {
+            nextExtractors = try Self.loadExtractors(rulesDirectory: next.rulesDirectory, logger: logger)
+        } catch {
+            logger.error("reload rejected; keeping the running configuration", metadata: ["problem": "\(error)"])
+            return ReloadOutcome(applied: false, messages: ["\(error)"])
+        }
+        extractors.withLock { $0 = nextExtractors }
         do {
             try await ingest.apply(listeners: next.listeners, limits: next.limits)
             configuration.withLock { $0 = next }
@@ -98,6 +112,21 @@ public final class VigilDaemon: Sendable {
             logger.error("reload failed while binding listeners", metadata: ["error": "\(error)"])
             return ReloadOutcome(applied: false, messages: ["binding listeners failed: \(error)"])
         }
+    }
+}
+
+extension VigilDaemon {
+    /// `rules/extractors/*.yml`; a missing directory means no extraction (with a warning).
+    static func loadExtractors(rulesDirectory: String, logger: Logger) throws(ExtractorLoadError) -> ExtractorSet {
+        let directory = rulesDirectory + "/extractors"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            logger.warning("no extractors directory; syslog messages get no extracted fields", metadata: ["path": "\(directory)"])
+            return .empty
+        }
+        let set = try ExtractorSet.load(directory: directory)
+        logger.info("extractors loaded", metadata: ["count": "\(set.extractors.count)", "path": "\(directory)"])
+        return set
     }
 }
 

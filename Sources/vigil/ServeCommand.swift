@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let errors as ConfigErrors {
             FileHandle.standardError.write(Data((errors.description + "\n").utf8))
             throw ExitCode(2)
+        } catch let error as ExtractorLoadError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(2)
         }
     }
 }

@@ -1,113 +1,87 @@
+import Foundation
 import Testing
 import VigilEvents
 @testable import VigilIngest
 
-/// Hostile and broken frames: each is an error with a reason, never a crash.
-@Suite("Bad inputs")
-struct BadInputTests {
-    typealias F = ParserFixture
+/// Hostile and broken input on one live connection: each problem is counted, the next good frame still arrives.
+@Suite struct BadInputTests {
+    static let good = "<13>1 2026-11-21T03:00:00Z host app 1 - - good"
 
-    @Test("Empty frames")
-    func empty() {
-        for wire in WireProtocol.allCases {
-            #expect(F.errorCode([], wire) == "empty", "\(wire)")
-        }
-        #expect(F.errorCode("  ", .auto) == "empty")
+    func expectRecovery(protocol wireProtocol: WireProtocol = .auto, maxFrameBytes: Int = 64 * 1024,
+                        send bad: [UInt8], counter: String, reason: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let harness = try await ListenerHarness.start(protocol: wireProtocol, maxFrameBytes: maxFrameBytes)
+        let client = try await TestClient.connect(port: harness.port)
+        try await client.send(bad)
+        try await client.send("\n" + Self.good + "\n")
+        let events = await harness.sink.next(1)
+        #expect(events.map(\.message) == ["good"], sourceLocation: sourceLocation)
+        #expect(harness.counter(counter, reason: reason) >= 1, "\(counter) \(reason ?? "")", sourceLocation: sourceLocation)
+        #expect(harness.counter("vigil_ingest_parsed_total") == 1, sourceLocation: sourceLocation)
+        await client.close()
+        await harness.stop()
     }
 
-    @Test("Invalid UTF-8 is rejected in every format")
-    func invalidUTF8() {
-        let bad: [UInt8] = [0xC0, 0xAF]
-        let frames: [(WireProtocol, [UInt8])] = [
-            (.syslog, Array("<13>1 - h a - - - msg ".utf8) + bad),
-            (.syslog, Array("<13>Nov 21 10:00:00 h app: ".utf8) + bad + Array(" tail".utf8)),
-            (.syslog, Array("<13>1 - h a - - [x@1 p=\"".utf8) + bad + Array("\"] m".utf8)),
-            (.cef, Array("CEF:0|V|P|1|s|n|1|msg=".utf8) + bad),
-            (.cef, Array("<13>Nov 21 10:00:00 h CEF:0|V|P|1|s|n|1|msg=".utf8) + [0xED, 0xA0, 0x80]),
-            (.json, Array("{\"a\":\"".utf8) + bad + Array("\"}".utf8)),
-            (.auto, Array("<13>1 - h a - - - ".utf8) + [0xF8, 0x88, 0x80, 0x80, 0x80]),
-            (.auto, Array("CEF:0|V|P|1|s|".utf8) + [0xE2, 0x82] + Array("|1|a=b".utf8)),
-            (.auto, Array("{\"a\":\"".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array("\"}".utf8)),
-        ]
-        for (wire, frame) in frames {
-            #expect(F.errorCode(frame, wire) == "invalid_utf8", "\(wire): \(frame)")
-        }
-        if case .failure(let error) = F.parse(Array("<13>1 - h a - - - ok ".utf8) + bad, .syslog) {
-            #expect(error.offset == 21)
-        }
+    @Test func wrongOctetCountTooSmall() async throws {
+        try await expectRecovery(send: Array("5 <13>1 2026-11-21T03:00:00Z host app 1 - - hello".utf8),
+                                 counter: "vigil_ingest_malformed_total")
     }
 
-    @Test("Binary garbage is binary_garbage")
-    func binaryGarbage() {
-        var rng = SeededGenerator(seed: 42)
-        let garbage: [UInt8] = (0..<200).map { _ in UInt8.random(in: 0...255, using: &rng) } + [0]
-        let withNUL: [UInt8] = [0x00, 0x01, 0x02, 0x03, 0x7F, 0x1B, 0x5B]
-        for wire in WireProtocol.allCases {
-            #expect(F.errorCode(withNUL, wire) == "binary_garbage", "\(wire)")
-            #expect(F.errorCode([0x16, 0x03, 0x01, 0x00, 0xA5, 0x01, 0x00, 0x00, 0xA1], wire) == "binary_garbage", "TLS hello to \(wire)")
-            let code = F.errorCode(garbage, wire)
-            #expect(code == "binary_garbage" || code == "invalid_utf8", "\(wire): \(code ?? "parsed")")
-        }
+    @Test func invalidUTF8() async throws {
+        try await expectRecovery(send: Array("<13>1 2026-11-21T03:00:00Z host app 1 - - bad ".utf8) + [0xC3, 0x28, 0xFF],
+                                 counter: "vigil_ingest_malformed_total", reason: "invalid_utf8")
     }
 
-    @Test("Plain text on a syslog listener is bad_pri, on auto unknown_format")
-    func plainText() {
-        #expect(F.errorCode("hello world", .syslog) == "bad_pri")
-        #expect(F.errorCode("hello world", .auto) == "unknown_format")
-        #expect(F.errorCode("hello world", .json) == "json_syntax")
+    @Test func tenMegabyteLine() async throws {
+        try await expectRecovery(send: Array(repeating: UInt8(ascii: "A"), count: 10 * 1024 * 1024), counter: "vigil_ingest_oversize_total")
     }
 
-    @Test("A 10 MB line: too_large under the default limit, parsed when the limit allows it")
-    func tenMegabytes() throws {
-        let payload = String(repeating: "A", count: 10 * 1024 * 1024)
-        let syslog = "<13>1 - host app - - - " + payload
-        #expect(F.errorCode(syslog, .syslog) == "too_large")
-        let json = "{\"a\":\"" + payload + "\"}"
-        #expect(F.errorCode(json, .json) == "too_large")
-        let roomy = ParserLimits(maxFrameBytes: 16 << 20)
-        let e = try F.parse(syslog, .syslog, limits: roomy).get()
-        #expect(e.message.utf8.count == payload.utf8.count)
-        let j = try F.parse(json, .json, limits: roomy).get()
-        #expect(j.string("a")?.utf8.count == payload.utf8.count)
-        // 10 MB of nesting brackets within the limit still stops at the depth limit.
-        let brackets = "{\"a\":" + String(repeating: "[", count: 10 * 1024 * 1024)
-        #expect(F.errorCode(brackets, .json, limits: roomy) == "json_depth")
-        // 10 MB of one unterminated string.
-        #expect(F.errorCode("{\"a\":\"" + payload, .json, limits: roomy) == "json_syntax")
+    @Test func jsonNestedTenThousandDeep() async throws {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        try await expectRecovery(send: Array(("{\"a\":" + deep + "}").utf8), counter: "vigil_ingest_malformed_total", reason: "json_depth")
     }
 
-    @Test("Random mutations of valid frames never crash, and every failure has a known reason")
-    func mutations() {
-        let seeds: [(WireProtocol, String)] = [
-            (.auto, #"<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"] An application event"#),
-            (.auto, "<13>Nov 21 16:53:59 vm sshd[31328]: Accepted password for alice from 203.0.113.8 port 52311 ssh2"),
-            (.auto, #"{"@timestamp":"2026-11-21T10:00:00Z","message":"m\u00e9","a":{"b":[1,2.5e3,{"c":null}]},"t":true}"#),
-            (.auto, #"CEF:0|V|P|1.0|100|name \| x|5|src=10.0.0.1 msg=hello\=world rt=Nov 21 2026 10:00:00 UTC"#),
-            (.cef, "<134>Nov 21 10:00:00 fw01 CEF:0|V|P|1|s|n|1|src=10.0.0.2 suser=bob"),
-        ]
-        let known = Set(ParseError.Reason.all)
-        var rng = SeededGenerator(seed: 7)
-        let interesting: [UInt8] = Array("<>[]{}\"\\=|: -0123456789.TZ\n\r".utf8) + [0, 0x80, 0xC3, 0xED, 0xFF]
-        for (wire, text) in seeds {
-            let original = Array(text.utf8)
-            let parser = EventParser(protocol: wire, extractors: ParserFixture.extractors)
-            for _ in 0..<3000 {
-                var frame = original
-                for _ in 0..<Int.random(in: 1...4, using: &rng) {
-                    guard !frame.isEmpty else { break }
-                    let at = Int.random(in: 0..<frame.count, using: &rng)
-                    switch Int.random(in: 0..<4, using: &rng) {
-                    case 0: frame[at] = interesting.randomElement(using: &rng)!
-                    case 1: frame.remove(at: at)
-                    case 2: frame.insert(interesting.randomElement(using: &rng)!, at: at)
-                    default: frame = Array(frame[..<at])
-                    }
-                }
-                if case .failure(let error) = parser.parse(frame, context: F.context()) {
-                    #expect(known.contains(error.reason), "\(error)")
-                    if let offset = error.offset { #expect(offset >= 0 && offset <= frame.count) }
-                }
-            }
-        }
+    @Test func invalidJSONEscape() async throws {
+        try await expectRecovery(send: Array(#"{"message":"bad \q escape"}"#.utf8), counter: "vigil_ingest_malformed_total", reason: "bad_escape")
+    }
+
+    @Test func binaryGarbage() async throws {
+        var rng = SystemRandomNumberGenerator()
+        var garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        garbage.removeAll { $0 == 0x0A }
+        garbage[0] = 0x01
+        try await expectRecovery(send: garbage, counter: "vigil_ingest_malformed_total")
+    }
+
+    @Test func truncatedHeader() async throws {
+        try await expectRecovery(send: Array("<13>1 2026-11-21T03:".utf8), counter: "vigil_ingest_malformed_total")
+    }
+
+    @Test func oversizeOctetCountedFrameIsSkipped() async throws {
+        try await expectRecovery(maxFrameBytes: 1024, send: Array(("2000 " + String(repeating: "x", count: 2000)).utf8),
+                                 counter: "vigil_ingest_oversize_total")
+    }
+
+    @Test func truncatedFrameAtCloseIsCounted() async throws {
+        let harness = try await ListenerHarness.start()
+        let client = try await TestClient.connect(port: harness.port)
+        try await client.send(Self.good + "\n500 <13>1 2026-11-21T03:00:00Z cut off")
+        #expect(await harness.sink.next(1).count == 1)
+        await client.close()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(harness.counter("vigil_ingest_truncated_total") == 1)
+        await harness.stop()
+    }
+
+    @Test func customerClaimInJSONIsIgnoredAndCounted() async throws {
+        let harness = try await ListenerHarness.start(protocol: .json)
+        let client = try await TestClient.connect(port: harness.port)
+        try await client.send(#"{"message":"hi","customer":"leasing-west","tenant":{"id":"bank-nord"}}"# + "\n")
+        let events = await harness.sink.next(1)
+        #expect(events.first?.customer == "bank-nord")
+        #expect(events.first?.fields["customer"] == nil)
+        #expect(events.first?.fields["tenant.id"] == "bank-nord")
+        #expect(harness.counter("vigil_ingest_rejected_customer_claims_total") == 1)
+        await client.close()
+        await harness.stop()
     }
 }

@@ -11,7 +11,7 @@ public final class IngestListener: Sendable {
     private let environment: IngestEnvironment
     private let limiter: ConnectionLimiter
     private let limits: IngestLimits
-    private let parser: EventParser
+    private let parserBox: ParserBox
     private let sslContext: NIOSSLContext?
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<EventBatch, Never>, Never>
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
@@ -20,13 +20,13 @@ public final class IngestListener: Sendable {
     public var port: Int { serverChannel.channel.localAddress?.port ?? configuration.port }
 
     private init(configuration: ListenerConfiguration, environment: IngestEnvironment, limiter: ConnectionLimiter,
-                 limits: IngestLimits, parser: EventParser, sslContext: NIOSSLContext?,
+                 limits: IngestLimits, parserBox: ParserBox, sslContext: NIOSSLContext?,
                  serverChannel: NIOAsyncChannel<NIOAsyncChannel<EventBatch, Never>, Never>) {
         self.configuration = configuration
         self.environment = environment
         self.limiter = limiter
         self.limits = limits
-        self.parser = parser
+        self.parserBox = parserBox
         self.sslContext = sslContext
         self.serverChannel = serverChannel
     }
@@ -41,6 +41,7 @@ public final class IngestListener: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> IngestListener {
         let sslContext = try configuration.tls?.makeServerContext()
+        let currentParser = ParserBox(parser)
         let idle = TimeAmount.nanoseconds(limits.idleTimeout.nanoseconds)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -55,7 +56,7 @@ public final class IngestListener: Sendable {
                     try sync.addHandler(ByteToMessageHandler(
                         SyslogFrameDecoder(maximumFrameLength: configuration.maxFrameBytes, mode: configuration.framing),
                         maximumBufferSize: configuration.maxFrameBytes + 64 * 1024))
-                    try sync.addHandler(EventDecodingHandler(listener: configuration, parser: parser, environment: environment))
+                    try sync.addHandler(EventDecodingHandler(listener: configuration, parser: currentParser.value, environment: environment))
                     return try NIOAsyncChannel<EventBatch, Never>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: limits.maxBatchesInFlight))
@@ -63,7 +64,7 @@ public final class IngestListener: Sendable {
                 }
             }
         return IngestListener(configuration: configuration, environment: environment, limiter: limiter, limits: limits,
-                              parser: parser, sslContext: sslContext, serverChannel: channel)
+                              parserBox: currentParser, sslContext: sslContext, serverChannel: channel)
     }
 
     /// Accepts connections and feeds `sink` until `shutdown()`; returns when every connection has finished.
@@ -101,4 +102,19 @@ public final class IngestListener: Sendable {
     }
 
     public var openConnections: Int { connections.withLock { $0.count } }
+
+    /// New connections parse with `parser` (new extractors after a reload); open ones keep theirs.
+    public func update(parser: EventParser) {
+        parserBox.value = parser
+    }
+}
+
+/// The parser new connections take; swapped on reload.
+final class ParserBox: Sendable {
+    private let state: Mutex<EventParser>
+    init(_ parser: EventParser) { state = Mutex(parser) }
+    var value: EventParser {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
 }
