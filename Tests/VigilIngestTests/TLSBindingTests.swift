@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOSSL
 import Testing
+import VigilTestSupport
 import VigilEvents
 @testable import VigilIngest
 

@@ -6,20 +6,20 @@ import X509
 
 /// A throwaway CA that issues server and client certificates in memory, for TLS tests.
 /// Nothing it makes is ever written to the repository.
-struct TestCertificateAuthority {
-    let key = P256.Signing.PrivateKey()
-    let certificate: Certificate
-    let name: DistinguishedName
+public struct TestCertificateAuthority {
+    public let key = P256.Signing.PrivateKey()
+    public let certificate: Certificate
+    public let name: DistinguishedName
 
-    struct Issued {
-        let certificate: Certificate
-        let key: P256.Signing.PrivateKey
+    public struct Issued {
+        public let certificate: Certificate
+        public let key: P256.Signing.PrivateKey
 
-        var nioCertificate: NIOSSLCertificate { try! NIOSSLCertificate(bytes: Array(certificate.pemString.utf8), format: .pem) }
-        var nioKey: NIOSSLPrivateKey { try! NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem) }
+        public var nioCertificate: NIOSSLCertificate { try! NIOSSLCertificate(bytes: Array(certificate.pemString.utf8), format: .pem) }
+        public var nioKey: NIOSSLPrivateKey { try! NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem) }
     }
 
-    init(commonName: String = "Vigil Test CA") throws {
+    public init(commonName: String = "Vigil Test CA") throws {
         name = try DistinguishedName { CommonName(commonName) }
         let now = Date()
         certificate = try Certificate(
@@ -34,7 +34,7 @@ struct TestCertificateAuthority {
         )
     }
 
-    func issue(commonName: String, dnsNames: [String] = [], server: Bool = false) throws -> Issued {
+    public func issue(commonName: String, dnsNames: [String] = [], server: Bool = false) throws -> Issued {
         let leafKey = P256.Signing.PrivateKey()
         let now = Date()
         let cert = try Certificate(
@@ -52,10 +52,10 @@ struct TestCertificateAuthority {
         return Issued(certificate: cert, key: leafKey)
     }
 
-    var pem: String { certificate.pemString }
+    public var pem: String { certificate.pemString }
 
     /// Writes CA, server certificate and key to a temporary directory (for listener configuration paths).
-    func writeServerFiles(to directory: URL) throws -> (certificate: String, key: String, clientCA: String) {
+    public func writeServerFiles(to directory: URL) throws -> (certificate: String, key: String, clientCA: String) {
         let server = try issue(commonName: "localhost", dnsNames: ["localhost"], server: true)
         let certPath = directory.appendingPathComponent("server.pem").path
         let keyPath = directory.appendingPathComponent("server.key").path
@@ -68,5 +68,16 @@ struct TestCertificateAuthority {
 }
 
 extension Certificate {
-    var pemString: String { try! serializeAsPEM().pemString }
+    public var pemString: String { try! serializeAsPEM().pemString }
+}
+
+extension TestCertificateAuthority.Issued {
+    /// Writes `name.pem` and `name.key` into `directory`; returns their paths.
+    public func write(to directory: URL, name: String) throws -> (certificate: String, key: String) {
+        let cert = directory.appendingPathComponent("\(name).pem").path
+        let keyPath = directory.appendingPathComponent("\(name).key").path
+        try certificate.pemString.write(toFile: cert, atomically: true, encoding: .utf8)
+        try key.pemRepresentation.write(toFile: keyPath, atomically: true, encoding: .utf8)
+        return (cert, keyPath)
+    }
 }
