@@ -3,6 +3,7 @@ import VigilEvents
 /// A compiled extraction pattern: literal text with `%{field}` / `%{field:type}` captures, anchored at both ends.
 ///
 /// - `%{user.name}` captures text up to the next literal (lazily, retrying later occurrences if the rest fails).
+/// - `%{user.target.name,user.effective.name:word}` writes one capture to several fields.
 /// - `%{source.port:int}`, `%{source.ip:ip}`, `%{x:word}` take the longest run of allowed bytes.
 /// - `%{-}` skips any text, possibly empty; `%{-:word}` skips a typed run. `%%` is a literal `%`.
 /// - `%{_:kv}` parses the span as `key=value` pairs with the extractor's `kv` table.
@@ -11,8 +12,8 @@ import VigilEvents
 /// backtracking steps, so no message can make it slow.
 public struct ExtractionPattern: Sendable {
     public struct Capture: Sendable, Hashable {
-        /// The field to set, or nil for `-` (skip).
-        public var field: String?
+        /// The fields to set (`%{a,b}` sets both); empty for `-` (skip) and `kv`.
+        public var fields: [String]
         public var type: CaptureType
     }
 
@@ -60,8 +61,9 @@ public struct ExtractionPattern: Sendable {
             let parts = inner.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
             let skip = name == "-"
-            guard skip || FieldName.isValid(name) else {
-                throw SyntaxError(message: "'\(name)' is not a field name (letters, digits, '_', '-', '@', dots between)", offset: i + 2)
+            let names = skip ? [] : name.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            for field in names where !FieldName.isValid(field) {
+                throw SyntaxError(message: "'\(field)' is not a field name (letters, digits, '_', '-', '@', dots between)", offset: i + 2)
             }
             var type: CaptureType = skip ? .any : .string
             if parts.count == 2 {
@@ -78,7 +80,7 @@ public struct ExtractionPattern: Sendable {
                 throw SyntaxError(message: "a capture after a '\(captures[previous].type.rawValue)' capture needs literal text between them", offset: i)
             }
             elements.append(.capture(captures.count))
-            captures.append(Capture(field: skip || type == .kv ? nil : name, type: type))
+            captures.append(Capture(fields: type == .kv ? [] : names, type: type))
             i = close + 1
         }
         if !literal.isEmpty { elements.append(.literal(literal)) }

@@ -13,7 +13,8 @@ import Yams
 ///       - match: "Failed password for %{user.name:word} from %{source.ip:ip} port %{source.port:int}%{-}"
 ///         set: { event.action: ssh_login, event.outcome: failure }
 ///     kv:                                              # optional key=value table
-///       map: { rhost: "source.ip:ip", uid: "user.id:int", res: { field: event.outcome, values: { failed: failure } } }
+///       map: { rhost: "source.ip:ip", uid: "user.id:int", res: { field: event.outcome, values: { failed: failure } },
+///              type: [auditd.log.record_type, "event.action:lower"] }
 ///       require: [SRC]     nested: [msg]     ignore: ["?", ""]     prefix: auditd.data.
 /// ```
 enum ExtractorLoader {
@@ -199,12 +200,18 @@ enum ExtractorLoader {
         func keyValueRule(_ node: Node) throws(ExtractorLoadError) -> KeyValueRule {
             guard let mapping = node.mapping else { throw error(node, "'kv' must be a mapping") }
             try allowOnly(["map", "require", "nested", "ignore", "prefix"], in: mapping)
-            var map: [String: KeyValueTarget] = [:]
+            var map: [String: [KeyValueTarget]] = [:]
             if let mapNode = mapping["map"] {
                 guard let entries = mapNode.mapping else { throw error(mapNode, "'map' must be a mapping of key: field") }
                 for (key, value) in entries {
                     let k = try string(key, "a key")
-                    map[k] = try target(value)
+                    if let list = value.sequence {
+                        var targets: [KeyValueTarget] = []
+                        for item in list { targets.append(try target(item)) }
+                        map[k] = targets
+                    } else {
+                        map[k] = [try target(value)]
+                    }
                 }
             }
             let require = try mapping["require"].map { (n: Node) throws(ExtractorLoadError) in try strings(n, "require") } ?? []

@@ -29,12 +29,23 @@ public struct ExtractorSet: Sendable {
     public func apply(
         program: String, message m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields
     ) -> String? {
+        applyDetailed(program: program, message: m, start, end, to: &fields).map { extractors[$0.extractor].name }
+    }
+
+    /// Like `apply`, but says which extractor and which of its patterns (-1: the kv rule alone) matched.
+    func applyDetailed(
+        program: String, message m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields
+    ) -> (extractor: Int, pattern: Int)? {
         var s = start
         while s < end, m[s] == 0x20 || m[s] == 0x09 { s += 1 }
         if let indices = byProgram[program] {
-            for index in indices where extractors[index].apply(m, s, end, to: &fields) { return extractors[index].name }
+            for index in indices {
+                if let pattern = extractors[index].apply(m, s, end, to: &fields) { return (index, pattern) }
+            }
         }
-        for index in wildcard where extractors[index].apply(m, s, end, to: &fields) { return extractors[index].name }
+        for index in wildcard {
+            if let pattern = extractors[index].apply(m, s, end, to: &fields) { return (index, pattern) }
+        }
         return nil
     }
 

@@ -6,7 +6,8 @@ import VigilEvents
 /// Words without `=` (`DF`, `SYN`) are skipped. Keys listed in `nested` have their quoted value parsed as more pairs
 /// (auditd's `msg='op=login acct="root" …'`).
 public struct KeyValueRule: Sendable {
-    public var map: [String: KeyValueTarget]
+    /// Each key's targets (usually one).
+    public var map: [String: [KeyValueTarget]]
     /// Keys that must all be present, or the rule does nothing.
     public var require: [String]
     public var nested: Set<String>
@@ -15,7 +16,7 @@ public struct KeyValueRule: Sendable {
     /// Unmapped keys are stored under this prefix (`auditd.data.`); nil drops them.
     public var prefix: String?
 
-    public init(map: [String: KeyValueTarget], require: [String] = [], nested: Set<String> = [], ignore: Set<String> = [""],
+    public init(map: [String: [KeyValueTarget]], require: [String] = [], nested: Set<String> = [], ignore: Set<String> = [""],
                 prefix: String? = nil) {
         self.map = map
         self.require = require
@@ -67,38 +68,44 @@ public struct KeyValueRule: Sendable {
         }
     }
 
+    /// Whether every key in `require` occurs in `b[start..<end]`.
+    func requirementsMet(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        if require.isEmpty { return true }
+        var missing = Set(require)
+        forEachPair(b, start, end) { pair in
+            if !missing.isEmpty { missing.remove(ByteText.string(b, pair.key.0, pair.key.1)) }
+        }
+        return missing.isEmpty
+    }
+
     /// Applies the rule to `b[start..<end]`. Returns false (and changes nothing) when a required key is missing.
     @discardableResult
     func apply(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields) -> Bool {
-        if !require.isEmpty {
-            var missing = Set(require)
-            forEachPair(b, start, end) { pair in
-                if !missing.isEmpty { missing.remove(ByteText.string(b, pair.key.0, pair.key.1)) }
-            }
-            guard missing.isEmpty else { return false }
-        }
+        guard requirementsMet(b, start, end) else { return false }
         var spans: [(Int, Int)] = []
         forEachPair(b, start, end) { pair in
             let (v0, v1) = pair.value
             let key = ByteText.string(b, pair.key.0, pair.key.1)
             if !ignore.isEmpty, ignore.contains(ByteText.string(b, v0, v1)) { return }
-            guard let target = map[key] else {
+            guard let targets = map[key] else {
                 if let prefix { fields[prefix + key] = .string(ByteText.string(b, v0, v1)) }
                 return
             }
-            if let pattern = target.pattern {
-                if spans.count < pattern.captures.count { spans = Array(repeating: (0, 0), count: pattern.captures.count) }
-                let matched = spans.withUnsafeMutableBufferPointer { buffer in pattern.match(b, v0, v1, spans: buffer) }
-                if matched {
-                    for (index, capture) in pattern.captures.enumerated() {
-                        guard let field = capture.field else { continue }
-                        let (s, e) = spans[index]
-                        if let value = Extractor.captureValue(capture.type, b, s, e) { fields[field] = value }
+            for target in targets {
+                if let pattern = target.pattern {
+                    if spans.count < pattern.captures.count { spans = Array(repeating: (0, 0), count: pattern.captures.count) }
+                    let matched = spans.withUnsafeMutableBufferPointer { buffer in pattern.match(b, v0, v1, spans: buffer) }
+                    if matched {
+                        for (index, capture) in pattern.captures.enumerated() where !capture.fields.isEmpty {
+                            let (s, e) = spans[index]
+                            guard let value = Extractor.captureValue(capture.type, b, s, e) else { continue }
+                            for field in capture.fields { fields[field] = value }
+                        }
                     }
                 }
-            }
-            if let field = target.field, let value = target.convert(b, v0, v1) {
-                fields[field] = value
+                if let field = target.field, let value = target.convert(b, v0, v1) {
+                    fields[field] = value
+                }
             }
         }
         return true

@@ -64,7 +64,11 @@ enum ByteText {
             if c == 0 { return true }
             if isControl(c) { controls += 1 }
         }
-        return controls >= 2 || (controls == 1 && b.count < 8) || UTF8Validator.firstInvalid(b, to: min(b.count, 256)) != nil
+        if controls >= 2 || (controls == 1 && b.count < 8) { return true }
+        let limit = min(b.count, 256)
+        guard let bad = UTF8Validator.firstInvalid(b, to: limit) else { return false }
+        return limit == b.count || bad < limit &- 3  // a sequence cut at the limit is not evidence
+
     }
 }
 

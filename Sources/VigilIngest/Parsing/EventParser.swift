@@ -41,7 +41,9 @@ public struct EventParser: Sendable {
         }
         switch wireProtocol {
         case .json:
-            if b[0] != UInt8(ascii: "{"), ByteText.looksBinary(b) {
+            var i = 0
+            while i < b.count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i &+= 1 }
+            if i < b.count, b[i] != UInt8(ascii: "{"), ByteText.looksBinary(b) {
                 throw ParseError(.binaryGarbage, "frame looks binary", offset: 0)
             }
             return try parseJSON(b, context: context)

@@ -32,7 +32,7 @@ struct JSONFlattener {
             try collector.emit(path: path, into: &self)
             return next
         default:
-            try add(path, scalar(t))
+            try add(path, try scalar(t))
             return index &+ 1
         }
     }
@@ -47,12 +47,17 @@ struct JSONFlattener {
         return k &+ 1
     }
 
-    /// The scalar a token holds.
+    /// The scalar a token holds. A number beyond Double's range is an error, as in Foundation.
     @inline(__always)
-    func scalar(_ t: JSONToken) -> FieldValue {
+    func scalar(_ t: JSONToken) throws(ParseError) -> FieldValue {
         switch t.kind {
         case .string: return .string(JSONStringDecoder.decode(b, t))
-        case .number: return JSONNumber.value(b, Int(t.start), Int(t.end), integral: t.flag)
+        case .number:
+            let value = JSONNumber.value(b, Int(t.start), Int(t.end), integral: t.flag)
+            if case .double(let d) = value, !d.isFinite {
+                throw ParseError(.jsonSyntax, "number out of range", offset: Int(t.start))
+            }
+            return value
         case .trueValue: return .bool(true)
         case .falseValue: return .bool(false)
         default: return .null
@@ -122,7 +127,7 @@ struct JSONFlattener {
                 seen = outerSeen
                 for field in element { collector.collect(field.path, field.value) }
             default:
-                collector.items.append(scalar(t))
+                collector.items.append(try scalar(t))
                 k &+= 1
             }
         }
