@@ -17,6 +17,7 @@ import VigilTestSupport
         let port = Ports.free()
         let config = """
         state_dir: state
+        rules: \(SenderTools.packageRoot.appendingPathComponent("rules").path)
         http: { address: 127.0.0.1, port: \(Ports.free()) }
         listeners:
           - name: senders
@@ -46,6 +47,9 @@ import VigilTestSupport
         #expect((event?["message"] as? String)?.hasPrefix("Failed password for root") == true, "\(String(describing: event))",
                 sourceLocation: sourceLocation)
         #expect(event?["event_time"] as? String == "2026-11-21T03:00:00Z", sourceLocation: sourceLocation)
+        #expect(fields?["user.name"] as? String == "root", sourceLocation: sourceLocation)
+        #expect(fields?["source.ip"] as? String == "203.0.113.7", sourceLocation: sourceLocation)
+        #expect(fields?["event.outcome"] as? String == "failure", sourceLocation: sourceLocation)
     }
 
     @Test func rsyslogOmfwdOctetCounted() async throws {

@@ -14,6 +14,7 @@ import Testing
     static func config(syslogPort: Int, httpPort: Int, extraListener: String = "") -> String {
         """
         state_dir: state
+        rules: \(SenderTools.packageRoot.appendingPathComponent("rules").path)
         log:
           level: info
         http:
@@ -52,8 +53,15 @@ import Testing
         let events = try daemon.process.output.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(events.count == 2)
         for event in events {
+            // The issue's acceptance line: user, source, outcome and program are extracted.
+            let fields = event["fields"] as? [String: Any]
             #expect(event["customer"] as? String == "bank-nord")
             #expect((event["raw"] as? String)?.contains(message) == true)
+            #expect(fields?["user.name"] as? String == "root")
+            #expect(fields?["source.ip"] as? String == "203.0.113.7")
+            #expect(fields?["source.port"] as? Int == 4242)
+            #expect(fields?["event.outcome"] as? String == "failure")
+            #expect(fields?["process.name"] as? String == "sshd")
         }
     }
 

@@ -82,6 +82,8 @@ enum Syslog5424Parser {
             if msgStart &+ 3 <= n, b[msgStart] == 0xEF, b[msgStart &+ 1] == 0xBB, b[msgStart &+ 2] == 0xBF {
                 msgStart &+= 3
             }
+            // rsyslog relaying RFC 3164 input keeps the space after "tag:" (what mmrm1stspace removes).
+            while msgStart < n, b[msgStart] == UInt8(ascii: " ") { msgStart &+= 1 }
         }
         return SyslogHeader(format: .rfc5424, eventTime: eventTime, messageStart: msgStart,
                             messageEnd: SyslogHeader.trimmedEnd(b, msgStart, n), program: program)
