@@ -42,7 +42,7 @@ import VigilEvents
         #expect(harness.rejected("max_per_source") == 1)
         // A slot frees up when a connection closes.
         await a.close()
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await eventually { harness.listener.openConnections == 1 })
         let d = try await TestClient.connect(port: harness.port)
         try await d.send("<13>1 2026-11-21T03:00:00Z h app 1 - - d\n")
         #expect(await harness.sink.next(1).count == 1)

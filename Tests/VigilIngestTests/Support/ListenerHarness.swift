@@ -138,3 +138,13 @@ struct TestClient {
     /// Resolves when the server closes the connection.
     func closed() async { try? await channel.closeFuture.get() }
 }
+
+/// Polls `condition` until it holds; `seconds` is only a safety net for a broken build.
+func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
+}
