@@ -39,6 +39,8 @@ public final class VigilDaemon: Sendable {
 
     /// Loads the file, sets up logging and metrics, and runs until SIGTERM or SIGINT.
     public static func run(configPath: String, options: DaemonOptions) async throws {
+        // A SIGHUP that arrives before the reload service listens must not kill the daemon (the default action).
+        signal(SIGHUP, SIG_IGN)
         let configuration = try VigilConfiguration.load(path: configPath)
         LoggingSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
         try await VigilDaemon(configuration: configuration, options: options).run()

@@ -39,6 +39,7 @@ import Testing
         let process = try VigilProcess(arguments: ["serve", "--config", path] + arguments)
         let up = await Ports.waitUntilListening(syslogPort)
         #expect(up, "vigil did not start listening: \(process.errorOutput)")
+        #expect(await process.waitForStderr(containing: " ready"), "\(process.errorOutput)")
         return Daemon(process: process, directory: dir, configPath: path, syslogPort: syslogPort, httpPort: httpPort)
     }
 

@@ -7,13 +7,13 @@ import VigilEvents
 @Suite struct BadInputTests {
     static let good = "<13>1 2026-11-21T03:00:00Z host app 1 - - good"
 
-    func expectRecovery(protocol wireProtocol: WireProtocol = .auto, maxFrameBytes: Int = 64 * 1024,
+    func expectRecovery(protocol wireProtocol: WireProtocol = .auto, maxFrameBytes: Int = 64 * 1024, within seconds: Double = 30,
                         send bad: [UInt8], counter: String, reason: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let harness = try await ListenerHarness.start(protocol: wireProtocol, maxFrameBytes: maxFrameBytes)
         let client = try await TestClient.connect(port: harness.port)
         try await client.send(bad)
         try await client.send("\n" + Self.good + "\n")
-        let events = await harness.sink.next(1)
+        let events = await harness.sink.next(1, within: seconds)
         #expect(events.map(\.message) == ["good"], sourceLocation: sourceLocation)
         #expect(harness.counter(counter, reason: reason) >= 1, "\(counter) \(reason ?? "")", sourceLocation: sourceLocation)
         #expect(harness.counter("vigil_ingest_parsed_total") == 1, sourceLocation: sourceLocation)
@@ -32,7 +32,8 @@ import VigilEvents
     }
 
     @Test func tenMegabyteLine() async throws {
-        try await expectRecovery(send: Array(repeating: UInt8(ascii: "A"), count: 10 * 1024 * 1024), counter: "vigil_ingest_oversize_total")
+        try await expectRecovery(within: 120, send: Array(repeating: UInt8(ascii: "A"), count: 10 * 1024 * 1024),
+                                 counter: "vigil_ingest_oversize_total")
     }
 
     @Test func jsonNestedTenThousandDeep() async throws {
