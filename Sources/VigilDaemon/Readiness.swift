@@ -18,6 +18,10 @@ public final class Readiness: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Overrides the stored database state once set (the incident sink knows when it is spooling).
+    private let databaseProbe = Mutex<(@Sendable () -> Database?)?>(nil)
+
+    public func setDatabaseProbe(_ probe: @escaping @Sendable () -> Database?) { databaseProbe.withLock { $0 = probe } }
 
     public init() {}
 
@@ -27,7 +31,10 @@ public final class Readiness: Sendable {
 
     /// Ready, and a short explanation either way.
     public var status: (ready: Bool, detail: String) {
-        state.withLock { s in
+        let probed = databaseProbe.withLock { $0 }?()
+        return state.withLock { s in
+            var s = s
+            if let probed, s.database != .notConfigured, s.database != .connecting { s.database = probed }
             let databaseOK = [.notConfigured, .reachable, .spooling].contains(s.database)
             let ready = s.listenersBound && databaseOK && !s.stopping
             let detail = "listeners=\(s.listenersBound ? "bound" : "not_bound") database=\(s.database.rawValue)"

@@ -1,6 +1,7 @@
 import Foundation
 import VigilEvents
 import VigilIngest
+import VigilStore
 
 /// The daemon's configuration file (YAML), as documented in the README.
 public struct VigilConfiguration: Sendable {
@@ -21,6 +22,9 @@ public struct VigilConfiguration: Sendable {
     public var shardQueueDepth: Int = 64
     public var limits = IngestLimits()
     public var listeners: [ListenerConfiguration] = []
+    /// Where incidents live; nil (`database: none`) runs detection without storing anything.
+    public var database: DatabaseSettings? = .embedded
+    public var incidents = IncidentSinkSettings()
 
     /// Loads and validates `path`; every problem is reported as `file:line:col: error: message`.
     public static func load(path: String) throws(ConfigErrors) -> VigilConfiguration {
@@ -29,6 +33,17 @@ public struct VigilConfiguration: Sendable {
         let config = parse(root, path: path)
         try diagnostics.throwIfAny()
         return config!
+    }
+
+    /// Decodes a section owned by another module, reporting its problems here with their positions.
+    static func decodeSection<T: Decodable>(_ type: T.Type, _ node: YAMLNode, section: String) -> T? {
+        do {
+            return try StoreConfigFile.decodeSection(type, from: node.node, file: node.file, section: section)
+        } catch {
+            node.diagnostics.report(ConfigError(code: .invalidValue, file: error.file, line: error.line, column: error.column,
+                                                message: error.message))
+            return nil
+        }
     }
 
     static func parse(_ root: YAMLNode, path: String) -> VigilConfiguration? {
@@ -71,7 +86,17 @@ public struct VigilConfiguration: Sendable {
                 config.listeners.append(listener)
             }
         }
-        map.finish(allowed: ["database", "oncall", "notifications", "acknowledgement", "incidents"])
+        if let node = map["database"] {
+            if case .scalar(let scalar) = node.node, scalar.string == "none" {
+                config.database = nil
+            } else {
+                config.database = decodeSection(DatabaseSettings.self, node, section: "database")
+            }
+        }
+        if let node = map["incidents"], let settings = decodeSection(IncidentSinkSettings.self, node, section: "incidents") {
+            config.incidents = settings
+        }
+        map.finish(allowed: ["oncall", "notifications", "acknowledgement"])
         return config
     }
 }

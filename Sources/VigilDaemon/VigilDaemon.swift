@@ -70,9 +70,10 @@ public final class VigilDaemon: Sendable {
         )
         let reload = ReloadService(logger: logger) { [self] reason in _ = await self.reload(reason: reason, ingest: ingest) }
         let systemd = SystemdService(notifier: notifier, readiness: readiness, logger: logger)
+        let storage = try await StorageServices.make(config: config, options: options, readiness: readiness, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ShardService(router: router)), .init(service: ingest), .init(service: http),
-                       .init(service: reload), .init(service: systemd)],
+            services: storage.services + [.init(service: ShardService(router: router)), .init(service: ingest), .init(service: http),
+                                          .init(service: reload), .init(service: systemd)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger

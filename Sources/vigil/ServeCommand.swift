@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilDaemon
 import VigilIngest
+import VigilStore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
             try await VigilDaemon.run(configPath: config, options: DaemonOptions(printEvents: printEvents, printHits: printHits))
         } catch let errors as ConfigErrors {
             FileHandle.standardError.write(Data((errors.description + "\n").utf8))
+            throw ExitCode(2)
+        } catch let error as EmbeddedPostgresError {
+            FileHandle.standardError.write(Data(("vigil: \(error)\n").utf8))
             throw ExitCode(2)
         } catch let error as ExtractorLoadError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))

@@ -17,6 +17,7 @@ import VigilTestSupport
         let port = Ports.free()
         let config = """
         state_dir: state
+        database: none
         rules: \(SenderTools.packageRoot.appendingPathComponent("rules").path)
         http: { address: 127.0.0.1, port: \(Ports.free()) }
         listeners:

@@ -14,6 +14,7 @@ import Testing
     static func config(syslogPort: Int, httpPort: Int, extraListener: String = "") -> String {
         """
         state_dir: state
+        database: none
         rules: \(SenderTools.packageRoot.appendingPathComponent("rules").path)
         log:
           level: info

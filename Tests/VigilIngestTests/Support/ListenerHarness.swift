@@ -39,7 +39,7 @@ final class CapturingSink: EventSink {
     var all: [Event] { events.withLock { $0 } }
 
     /// The next `count` events, or fewer if `seconds` pass first (a safety net, not test logic).
-    func next(_ count: Int, within seconds: Double = 10) async -> [Event] {
+    func next(_ count: Int, within seconds: Double = 30) async -> [Event] {
         await withTaskGroup(of: [Event].self) { group in
             group.addTask {
                 var out: [Event] = []
