@@ -72,6 +72,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict
@@ -148,7 +149,19 @@ let package = Package(
         ),
         .testTarget(name: "VigilDetectionTests", dependencies: ["VigilDetection", "VigilIngest"], swiftSettings: strict),
         .testTarget(name: "VigilIncidentsTests", dependencies: ["VigilIncidents"], swiftSettings: strict),
-        .testTarget(name: "VigilOnCallTests", dependencies: ["VigilOnCall", "VigilTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VigilOnCallTests",
+            dependencies: [
+                "VigilOnCall", "VigilTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilTestSupport"], swiftSettings: strict),
         .testTarget(name: "VigilDaemonTests", dependencies: ["VigilDaemon", "VigilTestSupport"], swiftSettings: strict),
     ]
