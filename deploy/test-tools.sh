@@ -2,7 +2,8 @@
 # Test-only tools, installed where missing:
 #  - real rsyslog (with gtls) and syslog-ng, unpacked into .build-tools/ with `apt-get download` + `dpkg -x`:
 #    no daemon is installed or started on this machine (the two packages conflict anyway);
-#  - their shared libraries, from apt.
+#  - their shared libraries, from apt;
+#  - aiosmtpd (PyPI), a real SMTP server for the e-mail tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLS="$PWD/.build-tools"
@@ -33,3 +34,8 @@ unpack rsyslog "$TOOLS/rsyslog"
 unpack rsyslog-gnutls "$TOOLS/rsyslog"
 unpack syslog-ng-core "$TOOLS/syslog-ng"
 echo "test tools ready in $TOOLS" >&2
+
+# A real SMTP server for the e-mail channel tests.
+if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+  python3 -m pip install --quiet aiosmtpd 2>/dev/null || python3 -m pip install --quiet --break-system-packages aiosmtpd
+fi
