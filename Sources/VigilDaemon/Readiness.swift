@@ -15,6 +15,8 @@ public final class Readiness: Sendable {
         var listenersBound = false
         var database = Database.notConfigured
         var stopping = false
+        /// SIGHUP is trapped: a reload request from now on is not lost.
+        var reloadArmed = false
     }
 
     private let state = Mutex(State())
@@ -28,6 +30,7 @@ public final class Readiness: Sendable {
     public func setListenersBound(_ bound: Bool) { state.withLock { $0.listenersBound = bound } }
     public func setDatabase(_ database: Database) { state.withLock { $0.database = database } }
     public func setStopping() { state.withLock { $0.stopping = true } }
+    public func setReloadArmed() { state.withLock { $0.reloadArmed = true } }
 
     /// Ready, and a short explanation either way.
     public var status: (ready: Bool, detail: String) {
@@ -36,7 +39,7 @@ public final class Readiness: Sendable {
             var s = s
             if let probed, s.database != .notConfigured, s.database != .connecting { s.database = probed }
             let databaseOK = [.notConfigured, .reachable, .spooling].contains(s.database)
-            let ready = s.listenersBound && databaseOK && !s.stopping
+            let ready = s.listenersBound && databaseOK && !s.stopping && s.reloadArmed
             let detail = "listeners=\(s.listenersBound ? "bound" : "not_bound") database=\(s.database.rawValue)"
                 + (s.stopping ? " stopping" : "")
             return (ready, detail)

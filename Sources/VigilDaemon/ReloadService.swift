@@ -6,14 +6,17 @@ import UnixSignals
 final class ReloadService: Service {
     private let reload: @Sendable (String) async -> Void
     private let logger: Logger
+    private let readiness: Readiness
 
-    init(logger: Logger, reload: @escaping @Sendable (String) async -> Void) {
+    init(logger: Logger, readiness: Readiness, reload: @escaping @Sendable (String) async -> Void) {
         self.logger = logger
+        self.readiness = readiness
         self.reload = reload
     }
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
+        readiness.setReloadArmed()
         for await _ in signals.cancelOnGracefulShutdown() {
             logger.info("SIGHUP received, reloading")
             await reload("SIGHUP")

@@ -68,7 +68,7 @@ public final class VigilDaemon: Sendable {
             logger: Logger(label: "vigil.http"),
             onRunning: { [logger] port in logger.info("http endpoints up", metadata: ["port": "\(port)"]) }
         )
-        let reload = ReloadService(logger: logger) { [self] reason in _ = await self.reload(reason: reason, ingest: ingest) }
+        let reload = ReloadService(logger: logger, readiness: readiness) { [self] reason in _ = await self.reload(reason: reason, ingest: ingest) }
         let systemd = SystemdService(notifier: notifier, readiness: readiness, logger: logger)
         let storage = try await StorageServices.make(config: config, options: options, readiness: readiness, logger: logger)
         let group = ServiceGroup(configuration: .init(

@@ -140,7 +140,7 @@ struct TestClient {
 }
 
 /// Polls `condition` until it holds; `seconds` is only a safety net for a broken build.
-func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+func eventually(within seconds: Double = 30, _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
         if condition() { return true }
