@@ -125,3 +125,21 @@ import VigilEvents
         #expect(reason.contains("authenticationFailed"))
     }
 }
+
+/// A server that accepts and never speaks: the client gives up at its deadline.
+@Suite struct SMTPTimeoutTests {
+    @Test func aSilentServerTimesOut() async throws {
+        let silent = try await TestHTTPReceiver.start()  // speaks HTTP only when asked; SMTP clients wait for a greeting
+        defer { Task { await silent.shutdown() } }
+        let client = SMTPClient(configuration: SMTPClient.Configuration(host: "127.0.0.1", port: silent.port, security: .none,
+                                                                        timeout: .milliseconds(400)))
+        let started = ContinuousClock.now
+        let error = await #expect(throws: SMTPError.self) {
+            _ = try await client.send(EmailMessage(from: EmailAddress(address: "vigil@soc.example"), to: ["a@soc.example"], subject: "s",
+                                                   body: "b", date: t("2026-11-21T02:13:05Z"), messageID: "m@soc.example"))
+        }
+        #expect(error?.code == .timeout)
+        #expect(error?.isTransient == true)
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+}

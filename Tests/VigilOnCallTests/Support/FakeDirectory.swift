@@ -99,6 +99,7 @@ struct EscalationHarness<Directory: EscalationDirectory> {
         return produced
     }
 
+    @discardableResult
     mutating func advance(by span: TimeSpan) -> [EscalationAction] { advance(to: now + span) }
 }
 
