@@ -70,6 +70,12 @@ import VigilEvents
         #expect(received.first?.tls == false)
     }
 
+    /// With `security: none`, credentials are only sent to a relay on loopback.
+    @Test func onlyLoopbackRelaysCountAsLocal() {
+        for local in ["127.0.0.1", "127.0.0.53", "localhost", "::1"] { #expect(SMTPClient.Configuration.isLoopback(local), "\(local)") }
+        for remote in ["192.0.2.1", "relay.soc.example", "10.0.0.1"] { #expect(!SMTPClient.Configuration.isLoopback(remote), "\(remote)") }
+    }
+
     @Test func anUntrustedCertificateFails() async throws {
         let server = try await TestSMTPServer.start()
         defer { server.stop() }
