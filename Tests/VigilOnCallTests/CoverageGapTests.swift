@@ -84,3 +84,44 @@ import VigilEvents
         #expect(first.to == t("2026-01-05T07:00:00+01:00"), "the Berlin day rotation starts then")
     }
 }
+
+/// `gaps` against brute force: sampling every five minutes must agree with the computed periods.
+@Suite struct CoverageGapCrossCheckTests {
+    @Test(arguments: ["2026-03-25T00:00:00Z", "2026-10-22T00:00:00Z", "2026-03-06T00:00:00Z", "2026-10-30T00:00:00Z"])
+    func gapsAgreeWithSampling(start: String) throws {
+        let config = try Fixtures.load("""
+        \(Fixtures.providersYAML)
+        people:
+          - {id: a, contacts: [{sms: "+4915110000001"}]}
+          - {id: b, contacts: [{sms: "+4915110000002"}]}
+          - {id: c, contacts: [{sms: "+4915110000003"}]}
+        rotations:
+          - {id: days, time_zone: Europe/Berlin, shift: daily, start: "2026-01-01T08:00", participants: [a, b]}
+          - {id: nights, time_zone: America/New_York, shift: {hours: 12}, start: "2026-01-01T02:00", participants: [c, a]}
+        schedules:
+          - id: s
+            time_zone: Europe/Berlin
+            rules:
+              - {rotation: days, days: mon-fri, from: "08:00", to: "17:30"}
+              - {rotation: nights, days: [sat, sun], from: "22:00", to: "06:00"}
+              - {person: c, days: wed, from: "17:30", to: "20:00"}
+            overrides:
+              - {remove: a, from: "2026-03-27T09:00:00+01:00", to: "2026-03-30T12:00:00+02:00"}
+              - {remove: b, from: "2026-10-26T00:00:00+01:00", to: "2026-10-27T00:00:00+01:00"}
+        default_policy: p
+        policies: [{id: p, steps: [{targets: [{schedule: s}], delay: 5m}]}]
+        """)
+        let resolver = OnCallResolver(config: config)
+        let from = t(start)
+        let to = from + .days(7)
+        let gaps = resolver.gaps(policy: config.policy("p")!, from: from, to: to)
+        var cursor = from
+        while cursor < to {
+            let empty = resolver.onCall(scheduleID: "s", at: cursor).isEmpty
+            let inGap = gaps.contains { $0.from <= cursor && cursor < $0.to }
+            #expect(empty == inGap, "\(cursor.rfc3339)")
+            cursor = cursor + .minutes(5)
+        }
+        for (a, b) in zip(gaps, gaps.dropFirst()) { #expect(a.to < b.from, "gaps are merged and ordered") }
+    }
+}

@@ -141,7 +141,7 @@ import VigilEvents
         #expect(run.harness.log.timeline.last?.actor == "felix")
     }
 
-    private func timeline(_ kind: TimelineEntry.Kind, in entries: [TimelineEntry]) -> [TimelineEntry] {
+    private func timeline(_ kind: EscalationTimelineEntry.Kind, in entries: [EscalationTimelineEntry]) -> [EscalationTimelineEntry] {
         entries.filter { $0.kind == kind }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilEvents
+import VigilIncidents
 @testable import VigilOnCall
 
 @Suite struct EscalationStateMachineTests {
@@ -305,5 +306,20 @@ import VigilEvents
             #expect(times == times.sorted())
             #expect(h.machine.phase == .resolved)
         }
+    }
+}
+
+@Suite struct EscalationTimelineMappingTests {
+    @Test func entriesMapOntoTheIncidentTimeline() {
+        let at = t("2026-11-21T02:10:00Z")
+        let key = IdempotencyKey(incident: "INC-1", step: 2, contact: "tom.sms", attempt: 1)
+        let page = EscalationTimelineEntry(at: at, kind: .delivered, text: "SMS to Tom delivered", stepIndex: 1, key: key).incidentEntry
+        #expect(page.kind == .page)
+        #expect(page.actor == "vigil")
+        #expect(page.detail == "delivered: SMS to Tom delivered [INC-1/2/tom.sms/1]")
+        let skip = EscalationTimelineEntry(at: at, kind: .stepSkipped, text: "step 2 (L2) skipped: resolves to nobody").incidentEntry
+        #expect(skip.kind == .escalation)
+        let ack = EscalationTimelineEntry(at: at, kind: .acknowledged, text: "acknowledged by tom", actor: "tom").incidentEntry
+        #expect(ack.kind == .acknowledged && ack.actor == "tom" && ack.at == at)
     }
 }

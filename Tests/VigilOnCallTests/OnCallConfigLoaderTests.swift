@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VigilEvents
 @testable import VigilOnCall
@@ -22,6 +23,12 @@ import VigilEvents
         #expect(factory.channelSwitches.first?.enabled == false)
         #expect(factory.channelSwitches.first?.window == TimeWindow(from: TimeOfDay(hour: 22), to: TimeOfDay(hour: 7)))
         #expect(config.providers.twilio?.authToken == .file("/etc/vigil/secrets/twilio-token"))
+    }
+
+    @Test func theLoadedConfigurationSurvivesJSON() throws {
+        let config = try Fixtures.example()
+        let data = try JSONEncoder().encode(config)
+        #expect(try JSONDecoder().decode(OnCallConfig.self, from: data) == config)
     }
 
     @Test func reportsEveryProblemWithLineAndColumn() {

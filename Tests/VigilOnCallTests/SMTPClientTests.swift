@@ -70,6 +70,12 @@ import VigilEvents
         #expect(received.first?.tls == false)
     }
 
+    /// With `security: none`, credentials are only sent to a relay on loopback.
+    @Test func onlyLoopbackRelaysCountAsLocal() {
+        for local in ["127.0.0.1", "127.0.0.53", "localhost", "::1"] { #expect(SMTPClient.Configuration.isLoopback(local), "\(local)") }
+        for remote in ["192.0.2.1", "relay.soc.example", "10.0.0.1"] { #expect(!SMTPClient.Configuration.isLoopback(remote), "\(remote)") }
+    }
+
     @Test func anUntrustedCertificateFails() async throws {
         let server = try await TestSMTPServer.start()
         defer { server.stop() }
@@ -123,5 +129,23 @@ import VigilEvents
             return
         }
         #expect(reason.contains("authenticationFailed"))
+    }
+}
+
+/// A server that accepts and never speaks: the client gives up at its deadline.
+@Suite struct SMTPTimeoutTests {
+    @Test func aSilentServerTimesOut() async throws {
+        let silent = try await TestHTTPReceiver.start()  // speaks HTTP only when asked; SMTP clients wait for a greeting
+        defer { Task { await silent.shutdown() } }
+        let client = SMTPClient(configuration: SMTPClient.Configuration(host: "127.0.0.1", port: silent.port, security: .none,
+                                                                        timeout: .milliseconds(400)))
+        let started = ContinuousClock.now
+        let error = await #expect(throws: SMTPError.self) {
+            _ = try await client.send(EmailMessage(from: EmailAddress(address: "vigil@soc.example"), to: ["a@soc.example"], subject: "s",
+                                                   body: "b", date: t("2026-11-21T02:13:05Z"), messageID: "m@soc.example"))
+        }
+        #expect(error?.code == .timeout)
+        #expect(error?.isTransient == true)
+        #expect(ContinuousClock.now - started < .seconds(5))
     }
 }

@@ -9,7 +9,7 @@ public enum EscalationAction: Sendable, Hashable {
     /// Drop every pending timer of this incident; late ones would be ignored anyway.
     case cancelTimers
     /// Append to the incident timeline.
-    case recordTimeline(TimelineEntry)
+    case recordTimeline(EscalationTimelineEntry)
     /// The incident is resolved; the machine will do nothing more.
     case stop
 }

@@ -292,8 +292,8 @@ public struct EscalationStateMachine: Sendable, Hashable, Codable {
         ]
     }
 
-    private func timeline(_ at: Timestamp, _ kind: TimelineEntry.Kind, _ text: String, step: Int? = nil, key: IdempotencyKey? = nil,
+    private func timeline(_ at: Timestamp, _ kind: EscalationTimelineEntry.Kind, _ text: String, step: Int? = nil, key: IdempotencyKey? = nil,
                           actor: String? = nil) -> EscalationAction {
-        .recordTimeline(TimelineEntry(at: at, kind: kind, text: text, stepIndex: step, key: key, actor: actor))
+        .recordTimeline(EscalationTimelineEntry(at: at, kind: kind, text: text, stepIndex: step, key: key, actor: actor))
     }
 }

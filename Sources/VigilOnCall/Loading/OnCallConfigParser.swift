@@ -1,5 +1,6 @@
 import VigilDetection
 import VigilEvents
+import VigilIncidents
 import Yams
 
 /// Turns the YAML tree into an `OnCallConfig`, reporting every problem to the reader.
@@ -499,7 +500,7 @@ final class OnCallConfigParser {
             if customer.isWellFormed { match.customers.insert(customer) } else { reader.error("\(what): '\(text)' is not a customer id", at: n) }
         }
         for (text, n) in reader.strings(map["priority"], "\(what): 'priority'") {
-            if let p = IncidentPriority(name: text) { match.priorities.insert(p) } else { reader.error("\(what): '\(text)' is not P1 … P5", at: n) }
+            if let p = Priority(label: text) { match.priorities.insert(p) } else { reader.error("\(what): '\(text)' is not P1 … P5", at: n) }
         }
         for (text, n) in reader.strings(map["level"], "\(what): 'level'") {
             if let l = Level(rawValue: text) { match.levels.insert(l) } else {

@@ -1,17 +1,18 @@
 import VigilDetection
 import VigilEvents
+import VigilIncidents
 
 /// Conditions on an incident; every set condition must hold, and an empty list matches anything.
 public struct IncidentMatch: Sendable, Hashable, Codable {
     public var customers: Set<CustomerID>
-    public var priorities: Set<IncidentPriority>
+    public var priorities: Set<Priority>
     public var levels: Set<Level>
     public var urgencies: Set<PagingUrgency>
     /// Matches when the incident has any of these scenarios (rule id, tag or playbook scenario).
     public var scenarios: Set<String>
 
     public init(
-        customers: Set<CustomerID> = [], priorities: Set<IncidentPriority> = [], levels: Set<Level> = [],
+        customers: Set<CustomerID> = [], priorities: Set<Priority> = [], levels: Set<Level> = [],
         urgencies: Set<PagingUrgency> = [], scenarios: Set<String> = []
     ) {
         self.customers = customers

@@ -1,31 +1,6 @@
 import VigilDetection
 import VigilEvents
-
-/// ITIL priority P1 (critical) … P5 (planned).
-public enum IncidentPriority: Int, Sendable, Hashable, Comparable, CaseIterable, Codable, CustomStringConvertible {
-    case p1 = 1, p2, p3, p4, p5
-
-    public init?(name: String) {
-        guard name.count == 2, name.first == "P" || name.first == "p", let n = Int(name.dropFirst()),
-              let p = IncidentPriority(rawValue: n) else { return nil }
-        self = p
-    }
-
-    public static func < (lhs: IncidentPriority, rhs: IncidentPriority) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    public var description: String { "P\(rawValue)" }
-
-    /// Plain words: "P1 (critical)".
-    public var words: String {
-        switch self {
-        case .p1: "P1 (critical)"
-        case .p2: "P2 (high)"
-        case .p3: "P3 (medium)"
-        case .p4: "P4 (low)"
-        case .p5: "P5 (planned)"
-        }
-    }
-}
+import VigilIncidents
 
 /// How hard to try to reach a person, separate from the internal response priority.
 public enum PagingUrgency: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
@@ -47,7 +22,7 @@ public enum PagingUrgency: String, Sendable, Hashable, Comparable, CaseIterable,
     }
 
     /// The urgency a priority asks for: P1 critical, P2 high, P3–P5 low.
-    public init(priority: IncidentPriority) {
+    public init(priority: Priority) {
         switch priority {
         case .p1: self = .critical
         case .p2: self = .high
@@ -70,7 +45,7 @@ public struct OnCallIncident: Sendable, Hashable, Codable {
     /// Rule id, rule tags and playbook scenario names: matched by routes and channel switches.
     public var scenarios: Set<String>
     public var level: Level
-    public var priority: IncidentPriority?
+    public var priority: Priority?
     /// A customer-requested severity; it sets the paging urgency, not the priority.
     public var severityOverride: SeverityOverride?
     /// Where: host names, addresses, accounts (the group-by values).
@@ -85,7 +60,7 @@ public struct OnCallIncident: Sendable, Hashable, Codable {
 
     public init(
         id: String, customer: CustomerID, customerName: String? = nil, ruleID: String, title: String, summary: String = "",
-        scenarios: Set<String> = [], level: Level, priority: IncidentPriority? = nil, severityOverride: SeverityOverride? = nil,
+        scenarios: Set<String> = [], level: Level, priority: Priority? = nil, severityOverride: SeverityOverride? = nil,
         subjects: [String] = [], firstSeen: Timestamp, lastSeen: Timestamp, count: Int = 1, slaDeadline: Timestamp? = nil,
         responseSteps: [String] = [], playbookPolicy: String? = nil
     ) {
@@ -109,7 +84,7 @@ public struct OnCallIncident: Sendable, Hashable, Codable {
     }
 
     /// Builds the on-call view of a detection hit; the daemon adds id, priority and SLA from the incident.
-    public init(id: String, hit: Hit, priority: IncidentPriority?, slaDeadline: Timestamp?, customerName: String? = nil) {
+    public init(id: String, hit: Hit, priority: Priority?, slaDeadline: Timestamp?, customerName: String? = nil) {
         self.init(
             id: id, customer: hit.customer, customerName: customerName, ruleID: hit.ruleID,
             title: hit.ruleTitle, summary: hit.summary, scenarios: Set(hit.tags), level: hit.level, priority: priority,

@@ -27,7 +27,7 @@ public struct MessageRenderer: Sendable {
         var since = "Since: \(long(incident.firstSeen))"
         if incident.lastSeen > incident.firstSeen { since += ", last seen \(short(incident.lastSeen, relativeTo: incident.firstSeen))" }
         text.append(since + ", \(times).")
-        var urgency = "Priority: \(incident.priority?.words ?? "not set (level \(incident.level.rawValue))")"
+        var urgency = "Priority: \(incident.priority.map { "\($0.label) (\($0.meaning))" } ?? "not set (level \(incident.level.rawValue))")"
         if let deadline = incident.slaDeadline { urgency += ". Resolve by \(long(deadline)) (\(remaining(until: deadline, from: now)))" }
         text.append(urgency + ".")
         if let override = incident.severityOverride {

@@ -39,6 +39,10 @@ public struct SMTPClient: Sendable {
             self.serverHostname = serverHostname ?? (Self.isIPAddress(host) ? nil : host)
         }
 
+        static func isLoopback(_ host: String) -> Bool {
+            host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        }
+
         static func isIPAddress(_ host: String) -> Bool {
             (try? SocketAddress(ipAddress: host, port: 0)) != nil
         }
@@ -184,6 +188,9 @@ struct SMTPConversation {
             extensions = try await hello(config.heloName)
         }
         if let username = config.username, let password = config.password {
+            guard config.security != .none || SMTPClient.Configuration.isLoopback(config.host) else {
+                throw SMTPError(code: .authenticationFailed, detail: "refusing to send credentials without TLS to a remote relay")
+            }
             try await authenticate(username: username, password: password, mechanism: config.authMechanism, extensions: extensions)
         }
         _ = try await command("MAIL FROM:<\(message.from.address)>", expect: [250], step: "MAIL FROM")

@@ -99,6 +99,7 @@ struct EscalationHarness<Directory: EscalationDirectory> {
         return produced
     }
 
+    @discardableResult
     mutating func advance(by span: TimeSpan) -> [EscalationAction] { advance(to: now + span) }
 }
 
@@ -107,7 +108,7 @@ extension Array where Element == EscalationAction {
         compactMap { if case .notify(let request) = $0 { request } else { nil } }
     }
 
-    var timeline: [TimelineEntry] {
+    var timeline: [EscalationTimelineEntry] {
         compactMap { if case .recordTimeline(let entry) = $0 { entry } else { nil } }
     }
 
@@ -115,5 +116,5 @@ extension Array where Element == EscalationAction {
         compactMap { if case .scheduleTimer(let timer, let at) = $0 { (timer, at) } else { nil } }
     }
 
-    func timeline(_ kind: TimelineEntry.Kind) -> [TimelineEntry] { timeline.filter { $0.kind == kind } }
+    func timeline(_ kind: EscalationTimelineEntry.Kind) -> [EscalationTimelineEntry] { timeline.filter { $0.kind == kind } }
 }

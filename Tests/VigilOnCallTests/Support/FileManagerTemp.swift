@@ -5,7 +5,7 @@ enum FileManagerTemp {
     /// Writes `text` to a new temporary file and returns its path.
     static func write(_ text: String) -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8))
         return url.path
     }
 }

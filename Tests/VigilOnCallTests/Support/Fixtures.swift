@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilDetection
 import VigilEvents
+import VigilIncidents
 @testable import VigilOnCall
 
 /// Parses an RFC 3339 instant; tests write times as text so they read like the schedules they check.
@@ -37,7 +38,7 @@ enum Fixtures {
 
     static func incident(
         id: String = "INC-1", customer: CustomerID = "bank-nord", rule: String = "ssh-brute-force-then-success",
-        scenarios: Set<String> = [], level: Level = .high, priority: IncidentPriority? = .p2, override: SeverityOverride? = nil,
+        scenarios: Set<String> = [], level: Level = .high, priority: Priority? = .p2, override: SeverityOverride? = nil,
         first: Timestamp = t("2026-11-21T02:04:00Z"), count: Int = 7
     ) -> OnCallIncident {
         OnCallIncident(

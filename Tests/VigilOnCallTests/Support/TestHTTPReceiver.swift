@@ -98,7 +98,7 @@ final class TestHTTPReceiver: Sendable {
                 let response = receiver.record(Request(method: head.method, uri: head.uri, headers: head.headers, body: body))
                 let keepAlive = head.isKeepAlive
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                let send = {
+                let send: @Sendable () -> Void = {
                     let (handler, context) = loopBound.value
                     handler.respond(response, keepAlive: keepAlive, context: context)
                 }

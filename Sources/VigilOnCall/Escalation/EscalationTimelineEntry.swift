@@ -1,7 +1,7 @@
 import VigilEvents
 
 /// One line of the incident timeline, in plain words, with a kind for reports and alerts.
-public struct TimelineEntry: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct EscalationTimelineEntry: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable, Codable {
         case triggered
         case stepStarted = "step_started"
