@@ -36,6 +36,10 @@ struct ConditionParser {
         try parser.tokenize(text)
         let ast = try parser.parseOr()
         let (token, offset) = parser.tokens[parser.position]
+        if parser.keyword(token) == "near" {
+            throw ConditionSyntaxError(offset: offset, code: "unsupported-near",
+                                       message: "the 'near' operator (obsolete Sigma 1 syntax) is not supported; write a temporal correlation rule instead")
+        }
         if token != .end {
             throw ConditionSyntaxError(offset: offset, code: "condition-syntax",
                                        message: "unexpected \(ConditionParser.describe(token)) in condition")
@@ -54,7 +58,10 @@ struct ConditionParser {
             }
             if c == "(" { tokens.append((.open, i)); i += 1; continue }
             if c == ")" { tokens.append((.close, i)); i += 1; continue }
-            if c == "|" { tokens.append((.pipe, i)); i += 1; continue }
+            if c == "|" {
+                throw ConditionSyntaxError(offset: i, code: "unsupported-aggregation",
+                                           message: "aggregation expressions after '|' (the obsolete Sigma 1 syntax) are not supported; write a correlation rule instead")
+            }
             if ConditionParser.isWordScalar(c) {
                 let start = i
                 var word = String.UnicodeScalarView()

@@ -173,8 +173,8 @@ enum YAMLReader {
     static func documents(_ text: String, path: String) throws(CompileError) -> [YAMLNode] {
         var out: [YAMLNode] = []
         do {
-            let sequence = try Yams.compose_all(yaml: text)
-            for node in sequence {
+            var sequence = try Yams.compose_all(yaml: text)
+            while let node = sequence.next() {
                 out.append(convert(node, path: path))
             }
             if let error = sequence.error { throw error }
