@@ -317,7 +317,9 @@ public struct DetectionEngine {
             stats.groupFieldMissing += 1
             return
         }
-        var occurrence = Occurrence(time: t, order: order, stage: Int32(k), number: 0, valueKey: nil, payload: payload)
+        var start = t
+        if case .hit(let h) = payload { start = min(t, h.firstTime.nanoseconds) }
+        var occurrence = Occurrence(time: t, start: start, order: order, stage: Int32(k), number: 0, valueKey: nil, payload: payload)
         if let vf = input.valueField {
             let raw: FieldValue?
             switch payload {
@@ -394,10 +396,11 @@ public struct DetectionEngine {
             let stage = Int(occurrence.stage)
             for i in 0..<n where state.partials[i] != nil && state.partials[i]!.start < t &- span { state.partials[i] = nil }
             if stage == 0 {
-                state.partials[0] = Partial(start: t, entries: [occurrence])
+                if occurrence.start >= t &- span { state.partials[0] = Partial(start: occurrence.start, entries: [occurrence]) }
             } else if let p = state.partials[stage - 1], p.start >= t &- span {
-                if state.partials[stage] == nil || state.partials[stage]!.start <= p.start {
-                    state.partials[stage] = Partial(start: p.start, entries: p.entries + [occurrence])
+                let begin = min(p.start, occurrence.start)
+                if begin >= t &- span, state.partials[stage] == nil || state.partials[stage]!.start <= begin {
+                    state.partials[stage] = Partial(start: begin, entries: p.entries + [occurrence])
                 }
             }
             if let done = state.partials[n - 1] {
@@ -423,7 +426,7 @@ public struct DetectionEngine {
                     state = runtimes[ci].stores[c].take(s)
                 }
             } else {
-                while let first = state.entries.first, first.time < t &- span { evictFront(&state, inst) }
+                while let first = state.entries.first, first.start < t &- span { evictFront(&state, inst) }
                 if let v = aggregate(state, inst), inst.condition.holds(v), !quietBlocksRealert(state, inst, t) {
                     fired = Array(state.entries)
                     value = v

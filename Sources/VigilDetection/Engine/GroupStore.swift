@@ -9,7 +9,10 @@ enum Payload: Sendable {
 
 /// One input to a correlation window.
 struct Occurrence: Sendable {
+    /// When the input happened: the event's time, or when a chained hit completed (its last event).
     var time: Int64
+    /// Where it starts for window spans: the event's time, or a chained hit's first event.
+    var start: Int64
     var order: UInt64
     var stage: Int32
     var number: Double
