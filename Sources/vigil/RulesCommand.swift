@@ -41,7 +41,7 @@ struct RulesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run rule fixtures: JSON-lines events next to a rule and the hits they must give.",
             discussion: """
-                For a rule file x.yml, x.events.jsonl and x.hits.jsonl run as the default customer (every rule enabled);
+                For a rule file x.yml, x.events.jsonl and x.hits.jsonl run with only the rules of x.yml enabled;
                 x.fixtures.yml lists further cases (name, customer, events, hits, until). Only hits of the rules in x.yml are
                 compared, and an expected hit may leave keys out. Exits 1 on any mismatch, with a diff.
                 """

@@ -251,7 +251,7 @@ struct PlaybookTests {
         let hits = run(set, (0..<5).map { failed("203.0.113.9", customer: "default", at: Int64($0), seq: UInt64($0)) })
         let hit = try #require(hits.first)
         #expect(hit.summary == "5 failed SSH logins from 203.0.113.9 on db1 for root")
-        #expect(hit.responseSteps == ["Block {source.ip}."])
+        #expect(hit.responseSteps == ["Block 203.0.113.9."])
         #expect(hit.tags == ["attack.t1110"])
     }
 

@@ -9,7 +9,8 @@ struct HitSpec: Sendable {
     var level: Level
     var tags: [String]
     var summary: SummaryTemplate?
-    var response: [String]
+    /// Response steps in plain words; `{placeholders}` are filled like the summary's.
+    var response: [SummaryTemplate]
     var impact: Grade?
     var urgency: Grade?
     var overrides: [SeverityOverrideRule]

@@ -14,7 +14,7 @@ struct HitBuilder {
         return Hit(id: HitBuilder.id(program.customer, spec.ruleID, group, event.eventTime, event.eventTime, [event.sequence], 1),
                    ruleID: spec.ruleID, ruleTitle: spec.title, customer: program.customer, level: level, group: group,
                    evidence: [event], eventSequences: [event.sequence], firstTime: event.eventTime, lastTime: event.eventTime, count: 1,
-                   summary: context.render(), responseSteps: spec.response, tags: spec.tags, impact: spec.impact, urgency: spec.urgency,
+                   summary: context.render(), responseSteps: spec.response.map { $0.render(context.lookup) }, tags: spec.tags, impact: spec.impact, urgency: spec.urgency,
                    severityOverride: severityOverride(spec, [event]))
     }
 
@@ -65,7 +65,7 @@ struct HitBuilder {
                                      Array(sequences.prefix(4)), count),
                    ruleID: spec.ruleID, ruleTitle: spec.title, customer: program.customer, level: level, group: group, evidence: evidence,
                    eventSequences: sequences, firstTime: Timestamp(nanoseconds: first), lastTime: Timestamp(nanoseconds: last), count: count,
-                   summary: context.render(), responseSteps: spec.response, tags: spec.tags, impact: spec.impact, urgency: spec.urgency,
+                   summary: context.render(), responseSteps: spec.response.map { $0.render(context.lookup) }, tags: spec.tags, impact: spec.impact, urgency: spec.urgency,
                    severityOverride: severityOverride(spec, events))
     }
 

@@ -4,7 +4,8 @@ import VigilEvents
 /// Rule fixtures: JSON-lines events next to a rule, and the hits they must produce.
 ///
 /// For a rule file `x.yml`:
-/// - `x.events.jsonl` and `x.hits.jsonl` run as the default customer (every rule enabled);
+/// - `x.events.jsonl` and `x.hits.jsonl` run as customer `default` with only the rules of `x.yml` enabled
+///   (rules they refer to run as inputs), so a file is tested on its own;
 /// - `x.fixtures.yml` lists more cases: `[{name, customer, events, hits, until}]`, paths relative to the rule file.
 /// Only hits of the rules defined in `x.yml` are compared; an expected hit may leave keys out.
 public struct FixtureCase: Sendable {
@@ -84,7 +85,14 @@ public enum FixtureRunner {
 
     public static func run(_ fixture: FixtureCase, ruleSet: RuleSet, eventsText: String, expectedText: String) -> FixtureOutcome {
         let customer = fixture.customer ?? RuleLoadOptions.evalCustomer
-        if ruleSet.programs[customer] == nil {
+        var ruleSet = ruleSet
+        if fixture.customer == nil {
+            let (isolated, problems) = ruleSet.isolating(fixture.ruleIDs, as: customer)
+            guard let isolated else {
+                return FixtureOutcome(fixture: fixture, passed: false, diff: problems.map { "cannot run the file's rules alone: \($0)" }, actual: [])
+            }
+            ruleSet = isolated
+        } else if ruleSet.programs[customer] == nil {
             return FixtureOutcome(fixture: fixture, passed: false, diff: ["customer '\(customer)' has no playbook"], actual: [])
         }
         var engine = DetectionEngine(ruleSet: ruleSet)

@@ -306,7 +306,10 @@ struct ProgramCompiler {
         let overrides = playbook.severityOverrides.filter { o in o.selectors.contains { $0.matches(meta) } }
         let when = kind == .correlation ? meta.vigil.when.map { TimeCondition.Bound(condition: $0, zone: playbook.timeZone, week: playbook.businessHours) } : nil
         return HitSpec(ruleID: meta.id, ruleName: meta.name, title: meta.title, kind: kind, level: level, tags: meta.tags, summary: summary,
-                       response: settings?.response ?? meta.vigil.response, impact: settings?.impact ?? meta.vigil.impact,
+                       response: (settings?.response ?? meta.vigil.response).map {
+                           (try? SummaryTemplate.parse($0, at: meta.location)) ?? SummaryTemplate(parts: [.text($0)])
+                       },
+                       impact: settings?.impact ?? meta.vigil.impact,
                        urgency: settings?.urgency ?? meta.vigil.urgency, overrides: overrides,
                        suppress: settings?.suppress ?? meta.vigil.suppress, realert: settings?.realert ?? meta.vigil.realert,
                        climb: settings?.climb ?? meta.vigil.climb, groupBy: groupBy, when: when)

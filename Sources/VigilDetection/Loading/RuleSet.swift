@@ -31,6 +31,20 @@ public struct RuleSet: Sendable {
         return Array(Set(p.detections.map(\.key) + p.correlations.map(\.key))).sorted()
     }
 
+    /// A copy with one customer that enables exactly `ruleIDs` (UTC, standard business hours): how a rule file's
+    /// own fixtures run, so building-block rules show their hits and other files' correlations do not interfere.
+    func isolating(_ ruleIDs: [String], as customer: CustomerID) -> (RuleSet?, [RuleDiagnostic]) {
+        let location = SourceLocation(path: "", line: 0, column: 0)
+        let playbook = Playbook(id: customer, name: "fixture (rules of one file)", timeZone: .utc, businessHours: .standard,
+                                monitoringExclusions: [], severityOverrides: [], path: "", fingerprint: "fixture",
+                                enable: ruleIDs.map { RuleSelector(kind: .id($0), location: location) }, disable: [], settings: [],
+                                filters: [], placeholders: [:], location: location)
+        var compiler = ProgramCompiler(catalog: catalog, playbook: playbook, isDefault: false)
+        guard let program = compiler.compile() else { return (nil, compiler.sink.diagnostics) }
+        return (RuleSet(rules: rules, playbooks: [customer: playbook], diagnostics: diagnostics, root: root, programs: [customer: program],
+                        catalog: catalog), compiler.sink.diagnostics)
+    }
+
     /// What changed from `old` to this rule set, for the reload log.
     public func diff(from old: RuleSet) -> RuleSetDiff {
         let oldRules = Dictionary(old.rules.map { ($0.id, $0.fingerprint) }, uniquingKeysWith: { a, _ in a })
