@@ -66,10 +66,13 @@ final class DetectionInstance: Sendable {
     let consumers: [(Int, Int)]
     let spec: HitSpec
     let fingerprint: String
+    /// What the candidate index files this rule under (nil: every event is a candidate).
+    let atoms: [IndexAtom]?
 
     init(key: String, rule: DetectionRule, logsource: SelectionMatcher?, detection: CompiledDetection, exclusions: [Exclusion],
-         when: TimeCondition.Bound?, emits: Bool, consumers: [(Int, Int)], spec: HitSpec, fingerprint: String)
+         when: TimeCondition.Bound?, emits: Bool, consumers: [(Int, Int)], spec: HitSpec, fingerprint: String, atoms: [IndexAtom]?)
     {
+        self.atoms = atoms
         self.key = key
         self.rule = rule
         self.logsource = logsource
@@ -107,9 +110,7 @@ final class DetectionInstance: Sendable {
         return ExplainNode(label: "rule \(key) (\(rule.meta.title))", result: matches(event), children: children)
     }
 
-    func necessaryAtoms() -> [IndexAtom]? {
-        IndexAtom.best([logsource?.necessaryAtoms(), detection.necessaryAtoms()])
-    }
+    func necessaryAtoms() -> [IndexAtom]? { atoms }
 }
 
 /// The kinds of stateful rules the engine runs.

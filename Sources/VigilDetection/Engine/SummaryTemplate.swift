@@ -48,6 +48,11 @@ struct SummaryTemplate: Sendable, Hashable {
         return SummaryTemplate(parts: parts)
     }
 
+    /// Parses, or keeps the text as it is when it is no valid template.
+    static func lenient(_ text: String) -> SummaryTemplate {
+        (try? parse(text, at: SourceLocation(path: "", line: 0, column: 0))) ?? SummaryTemplate(parts: [.text(text)])
+    }
+
     /// Fills placeholders; unknown ones read "(unknown)".
     func render(_ lookup: (String) -> String?) -> String {
         var out = ""

@@ -28,17 +28,28 @@ struct ProgramCompiler {
         var enabledD = Set<Int>()
         var enabledC = Set<Int>()
         for sel in playbook.enable {
-            var any = false
-            for (i, d) in catalog.detections.enumerated() where sel.matches(d.meta) { enabledD.insert(i); any = true }
-            for (i, c) in catalog.correlations.enumerated() where sel.matches(c.meta) { enabledC.insert(i); any = true }
-            if !any && !isDefault { sink.error(sel.location, "unmatched-selector", "enable selector '\(sel)' matches no rule") }
+            let refs = catalog.select(sel)
+            for ref in refs {
+                switch ref {
+                case .detection(let i): enabledD.insert(i)
+                case .correlation(let i): enabledC.insert(i)
+                }
+            }
+            if refs.isEmpty && !isDefault { sink.error(sel.location, "unmatched-selector", "enable selector '\(sel)' matches no rule") }
         }
         for sel in playbook.disable {
-            var any = false
-            for (i, d) in catalog.detections.enumerated() where sel.matches(d.meta) { enabledD.remove(i); any = true }
-            for (i, c) in catalog.correlations.enumerated() where sel.matches(c.meta) { enabledC.remove(i); any = true }
-            if !any { sink.error(sel.location, "unmatched-selector", "disable selector '\(sel)' matches no rule") }
+            let refs = catalog.select(sel)
+            for ref in refs {
+                switch ref {
+                case .detection(let i): enabledD.remove(i)
+                case .correlation(let i): enabledC.remove(i)
+                }
+            }
+            if refs.isEmpty { sink.error(sel.location, "unmatched-selector", "disable selector '\(sel)' matches no rule") }
         }
+        // Filters and exclusions, resolved to rule sets once.
+        let filterTargets = playbook.filters.map { f in Set(f.selectors.flatMap { catalog.select($0) }) }
+        let exclusionTargets = playbook.monitoringExclusions.map { m in m.selectors.map { Set($0.flatMap { catalog.select($0) }) } }
         if playbook.enable.isEmpty && !isDefault {
             sink.warning(playbook.location, "nothing-enabled", "\(who) enables no rules")
         }
@@ -91,12 +102,13 @@ struct ProgramCompiler {
         // 5. Detection instances (absence rules get a correlation instance too).
         var detectionIndex: [Int: Int] = [:]  // catalog index → instance index
         var detectionRules: [(Int, DetectionRule, CompiledDetection, SelectionMatcher?, String)] = []
+        var detectionAtoms: [[IndexAtom]?] = []
         for d in activeD.sorted() {
             let rule = catalog.detections[d]
             var compiled = rule.compiled
             var placeholderText = ""
             if !rule.usedPlaceholders.isEmpty {
-                var compiler = DetectionCompiler(fieldMap: (try? catalog.logsources.resolve(rule.logsource).fields) ?? catalog.logsources.fields,
+                var compiler = DetectionCompiler(fieldMap: catalog.resolvedLogsources[d].fields,
                                                  placeholders: .values(playbook.placeholders, owner: isDefault ? "the default customer (use --customer)" : "playbook \(playbook.path)"))
                 do {
                     compiled = try compiler.compile(detection: rule.detectionNode)
@@ -106,9 +118,11 @@ struct ProgramCompiler {
                 }
                 placeholderText = rule.usedPlaceholders.sorted().map { "\($0)=\(playbook.placeholders[$0] ?? [])" }.joined(separator: ";")
             }
-            let resolution = (try? catalog.logsources.resolve(rule.logsource)) ?? LogsourceMap.Resolution(condition: nil, text: "", fields: [:])
+            let resolution = catalog.resolvedLogsources[d]
+            detectionAtoms.append(rule.usedPlaceholders.isEmpty ? catalog.sharedAtoms[d]
+                : IndexAtom.best([resolution.condition?.necessaryAtoms(), compiled.necessaryAtoms()]))
             detectionIndex[d] = detectionRules.count
-            detectionRules.append((d, rule, compiled, resolution.condition, resolution.text + "|" + placeholderText))
+            detectionRules.append((d, rule, compiled, resolution.condition, placeholderText))
         }
         // 6. Correlation instances: Sigma correlations (sorted by id), then absence rules.
         var correlationIndex: [Int: Int] = [:]
@@ -245,12 +259,12 @@ struct ProgramCompiler {
                 exclusions.append(.detection(f.title, f.detection))
                 exclusionText += f.fingerprint
             }
-            for f in playbook.filters where f.selectors.contains(where: { $0.matches(rule.meta) }) {
+            for (fi, f) in playbook.filters.enumerated() where filterTargets[fi].contains(.detection(d)) {
                 exclusions.append(.detection(f.title, f.detection))
                 exclusionText += f.text
             }
-            for m in playbook.monitoringExclusions {
-                if let selectors = m.selectors, selectors.contains(where: { $0.matches(rule.meta) }) {
+            for (mi, m) in playbook.monitoringExclusions.enumerated() {
+                if let targets = exclusionTargets[mi], targets.contains(.detection(d)) {
                     exclusions.append(.selection(m.name, m.matcher))
                     exclusionText += m.condition
                 }
@@ -261,10 +275,12 @@ struct ProgramCompiler {
             let spec = makeSpec(rule.meta, kind: .detection, level: level, settings: settings, groupBy: subject)
             let when = rule.meta.vigil.when.map { TimeCondition.Bound(condition: $0, zone: playbook.timeZone, week: playbook.businessHours) }
             let whenText = when.map { "\($0.condition)|\(playbook.timeZone.identifier)|\(playbook.businessHours)" } ?? ""
-            let fingerprint = Fingerprint.of(rule.meta.fingerprint, contextText, exclusionText, settings?.text ?? "", whenText)
+            let shared = catalog.sharedFingerprints[d]
+            let plain = contextText.isEmpty && exclusionText.isEmpty && settings == nil && whenText.isEmpty
+            let fingerprint = plain ? shared : Fingerprint.of(shared, contextText, exclusionText, settings?.text ?? "", whenText)
             detections.append(DetectionInstance(key: rule.meta.id, rule: rule, logsource: logsource, detection: compiled, exclusions: exclusions,
                                                 when: when, emits: enabledD.contains(d) && !silencedD.contains(d) && !isAbsence,
-                                                consumers: consumersOfDetection[di], spec: spec, fingerprint: fingerprint))
+                                                consumers: consumersOfDetection[di], spec: spec, fingerprint: fingerprint, atoms: detectionAtoms[di]))
         }
         // 8. Correlation instances; a fingerprint covers everything the state depends on.
         var fingerprints = [String](repeating: "", count: pending.count)
@@ -301,14 +317,11 @@ struct ProgramCompiler {
     }
 
     func makeSpec(_ meta: RuleMeta, kind: RuleKind, level: Level, settings: RuleSettings?, groupBy: [String]) -> HitSpec {
-        let summaryText = settings?.summary ?? meta.vigil.summary
-        let summary = summaryText.flatMap { try? SummaryTemplate.parse($0, at: meta.location) }
-        let overrides = playbook.severityOverrides.filter { o in o.selectors.contains { $0.matches(meta) } }
+        let summary = settings?.summary.flatMap { try? SummaryTemplate.parse($0, at: meta.location) } ?? meta.summaryTemplate
+        let overrides = playbook.severityOverrides.isEmpty ? [] : playbook.severityOverrides.filter { o in o.selectors.contains { $0.matches(meta) } }
         let when = kind == .correlation ? meta.vigil.when.map { TimeCondition.Bound(condition: $0, zone: playbook.timeZone, week: playbook.businessHours) } : nil
         return HitSpec(ruleID: meta.id, ruleName: meta.name, title: meta.title, kind: kind, level: level, tags: meta.tags, summary: summary,
-                       response: (settings?.response ?? meta.vigil.response).map {
-                           (try? SummaryTemplate.parse($0, at: meta.location)) ?? SummaryTemplate(parts: [.text($0)])
-                       },
+                       response: settings?.response.map { $0.map(SummaryTemplate.lenient) } ?? meta.responseTemplates,
                        impact: settings?.impact ?? meta.vigil.impact,
                        urgency: settings?.urgency ?? meta.vigil.urgency, overrides: overrides,
                        suppress: settings?.suppress ?? meta.vigil.suppress, realert: settings?.realert ?? meta.vigil.realert,

@@ -18,6 +18,34 @@ struct RuleCatalog: Sendable {
     /// Global Sigma filters per detection rule index.
     var detectionFilters: [[SigmaFilterRule]]
     var logsources: LogsourceMap
+    /// Per detection rule: its logsource, resolved once for every customer.
+    var resolvedLogsources: [LogsourceMap.Resolution] = []
+    /// Per detection rule: the index atoms of logsource and detection, when the rule needs no placeholders.
+    var sharedAtoms: [[IndexAtom]?] = []
+    /// Per detection rule: its text plus its logsource conditions (a changed logsources.yml changes it).
+    var sharedFingerprints: [String] = []
+    /// Selector lookups, so a playbook never scans every rule per selector.
+    var byTag: [String: [RuleRef]] = [:]
+    var byIDOrName: [String: RuleRef] = [:]
+    var byPath: [(String, RuleRef)] = []
+
+    /// Every rule a selector names.
+    func select(_ selector: RuleSelector) -> [RuleRef] {
+        switch selector.kind {
+        case .all:
+            return detections.indices.map { .detection($0) } + correlations.indices.map { .correlation($0) }
+        case .idOrName(let s), .id(let s), .name(let s):
+            guard let ref = byIDOrName[s] ?? lookup[s] else { return [] }
+            return selector.matches(meta(ref)) ? [ref] : []
+        case .tag(let pattern):
+            if !pattern.utf8.contains(UInt8(ascii: "*")) && !pattern.utf8.contains(UInt8(ascii: "?")) { return byTag[pattern] ?? [] }
+            var out: [RuleRef] = []
+            for (tag, refs) in byTag where RuleSelector.glob(pattern, tag) { out.append(contentsOf: refs) }
+            return Array(Set(out))
+        case .path(let pattern):
+            return byPath.filter { RuleSelector.glob(pattern, $0.0) }.map(\.1)
+        }
+    }
 
     func meta(_ ref: RuleRef) -> RuleMeta {
         switch ref {
@@ -135,8 +163,25 @@ struct RuleCatalog: Sendable {
                 detectionFilters[di].append(f)
             }
         }
-        return RuleCatalog(detections: detections, correlations: correlations, filters: filters, lookup: lookup,
-                           references: references, detectionFilters: detectionFilters, logsources: logsources)
+        var catalog = RuleCatalog(detections: detections, correlations: correlations, filters: filters, lookup: lookup,
+                                  references: references, detectionFilters: detectionFilters, logsources: logsources)
+        for (i, d) in detections.enumerated() {
+            for t in Set(d.meta.tags) { catalog.byTag[t, default: []].append(.detection(i)) }
+            if let sid = d.meta.sigmaID { catalog.byIDOrName[sid] = .detection(i) }
+            catalog.byPath.append((d.meta.relativePath, .detection(i)))
+        }
+        for (i, c) in correlations.enumerated() {
+            for t in Set(c.meta.tags) { catalog.byTag[t, default: []].append(.correlation(i)) }
+            if let sid = c.meta.sigmaID { catalog.byIDOrName[sid] = .correlation(i) }
+            catalog.byPath.append((c.meta.relativePath, .correlation(i)))
+        }
+        for d in detections {
+            let resolution = (try? logsources.resolve(d.logsource)) ?? LogsourceMap.Resolution(condition: nil, text: "", fields: [:])
+            catalog.resolvedLogsources.append(resolution)
+            catalog.sharedAtoms.append(IndexAtom.best([resolution.condition?.necessaryAtoms(), d.compiled.necessaryAtoms()]))
+            catalog.sharedFingerprints.append(resolution.text.isEmpty ? d.meta.fingerprint : Fingerprint.of(d.meta.fingerprint, resolution.text))
+        }
+        return catalog
     }
 
     /// Every rule as the outside sees it, sorted by id.

@@ -37,10 +37,8 @@ struct RuleSelector: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func glob(_ pattern: String, _ text: String) -> Bool {
-        if !pattern.contains("*") && !pattern.contains("?") { return pattern == text }
-        var s = SigmaString(parsing: pattern)
-        s.elements = s.elements.map { $0 }
-        return StringPattern(s, caseSensitive: true).matches(text)
+        if !pattern.utf8.contains(UInt8(ascii: "*")) && !pattern.utf8.contains(UInt8(ascii: "?")) { return pattern == text }
+        return StringPattern(SigmaString(parsing: pattern), caseSensitive: true).matches(text)
     }
 
     /// `ssh_brute_force`, `{id: …}`, `{name: …}`, `{tag: attack.*}`, `{path: library/linux/*.yml}`, `{all: true}`.

@@ -145,7 +145,9 @@ enum IndexAtom: Hashable, Sendable {
             guard let part else { return nil }
             out.append(contentsOf: part)
         }
-        return Array(Set(out)).sorted { "\($0)" < "\($1)" }
+        // Dedupe, keeping the first occurrence (deterministic without sorting).
+        var seen = Set<IndexAtom>()
+        return out.filter { seen.insert($0).inserted }
     }
 
     /// Substrings shorter than this are not worth indexing.

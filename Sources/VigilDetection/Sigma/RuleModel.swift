@@ -27,22 +27,45 @@ public struct RuleDefinition: Sendable, Hashable {
     public let fingerprint: String
 }
 
-/// The fields every Sigma document shares, plus Vigil's extension section.
-struct RuleMeta: Sendable {
-    var id: String
-    var sigmaID: String?
-    var name: String?
-    var title: String
-    var status: String?
-    var description: String?
-    var level: Level?
-    var tags: [String]
-    var path: String
+/// The fields every Sigma document shares, plus Vigil's extension section. A class: programs refer to it often.
+final class RuleMeta: Sendable {
+    let id: String
+    let sigmaID: String?
+    let name: String?
+    let title: String
+    let status: String?
+    let description: String?
+    let level: Level?
+    let tags: [String]
+    let path: String
     /// Path relative to the rules root, for playbook path globs.
-    var relativePath: String
-    var location: SourceLocation
-    var vigil: VigilExtension
-    var fingerprint: String
+    let relativePath: String
+    let location: SourceLocation
+    let vigil: VigilExtension
+    let fingerprint: String
+    /// `vigil.summary` and `vigil.response`, parsed once.
+    let summaryTemplate: SummaryTemplate?
+    let responseTemplates: [SummaryTemplate]
+
+    init(id: String, sigmaID: String?, name: String?, title: String, status: String?, description: String?, level: Level?, tags: [String],
+         path: String, relativePath: String, location: SourceLocation, vigil: VigilExtension, fingerprint: String)
+    {
+        self.id = id
+        self.sigmaID = sigmaID
+        self.name = name
+        self.title = title
+        self.status = status
+        self.description = description
+        self.level = level
+        self.tags = tags
+        self.path = path
+        self.relativePath = relativePath
+        self.location = location
+        self.vigil = vigil
+        self.fingerprint = fingerprint
+        self.summaryTemplate = vigil.summary.flatMap { try? SummaryTemplate.parse($0, at: location) }
+        self.responseTemplates = vigil.response.map { SummaryTemplate.lenient($0) }
+    }
 
     func definition(kind: RuleKind, level: Level) -> RuleDefinition {
         RuleDefinition(id: id, name: name, title: title, kind: kind, level: level, tags: tags, status: status, path: path,

@@ -173,7 +173,9 @@ enum YAMLReader {
     static func documents(_ text: String, path: String) throws(CompileError) -> [YAMLNode] {
         var out: [YAMLNode] = []
         do {
-            var sequence = try Yams.compose_all(yaml: text)
+            // The basic resolver (no regex typing: we type plain scalars ourselves) and an explicit encoding keep
+            // Yams off NSRegularExpression and the process environment; both dominated load time.
+            var sequence = try Yams.compose_all(yaml: text, .basic, .default, .utf8)
             while let node = sequence.next() {
                 out.append(convert(node, path: path))
             }
