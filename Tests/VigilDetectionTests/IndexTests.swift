@@ -38,7 +38,7 @@ struct IndexTests {
         let c = "title: c\nid: c\nlogsource: {product: linux}\ndetection: {s: {cmd|re: 'a.*b'}, condition: s}\n"
         let d = "title: d\nid: d\nlogsource: {product: linux}\ndetection: {k: [evil], condition: k}\n"
         let set = try load([a, b, c, d], logsources: logsources)
-        let index = try #require(set.programs["default"]).index
+        let index = set.matching.index
         #expect(index.always == [2])
         #expect(index.equalsFields == ["event.outcome", "process.name"] || index.equalsFields == ["process.name"])
         #expect(index.containsFields == ["cmd", "message"])
@@ -65,7 +65,7 @@ struct IndexTests {
         }
         let set = try load(rules)
         let program = try #require(set.programs["default"])
-        #expect(program.index.indexedCount > 0)
+        #expect(set.matching.index.indexedCount > 0)
         for n in 0..<500 {
             var list: [(String, FieldValue)] = []
             for f in fields where Bool.random(using: &rng) { list.append((f, .string(values.randomElement(using: &rng)!.uppercased()))) }

@@ -49,22 +49,32 @@ struct CandidateIndex: Sendable {
     @inline(__always)
     func forEachCandidate(_ event: Event, _ mark: (Int32) -> Void) {
         for i in always { mark(i) }
-        for (fi, field) in equalsFields.enumerated() {
-            guard let value = event.value(at: field) else { continue }
-            let table = equalsTables[fi]
-            value.forEachScalar { scalar in
-                guard let s = scalar.stringValue, let list = table[CaseFolding.fold(s)] else { return }
-                for i in list { mark(i) }
+        for fi in equalsFields.indices {
+            guard let value = event.value(at: equalsFields[fi]) else { continue }
+            switch value {
+            case .string(let s):
+                if let list = equalsTables[fi][CaseFolding.fold(s)] { for i in list { mark(i) } }
+            case .array:
+                value.forEachScalar { scalar in
+                    guard let s = scalar.stringValue, let list = equalsTables[fi][CaseFolding.fold(s)] else { return }
+                    for i in list { mark(i) }
+                }
+            default:
+                if let s = value.stringValue, let list = equalsTables[fi][CaseFolding.fold(s)] { for i in list { mark(i) } }
             }
         }
-        for (fi, field) in containsFields.enumerated() {
-            guard let value = event.value(at: field) else { continue }
+        for fi in containsFields.indices {
+            guard let value = event.value(at: containsFields[fi]) else { continue }
             let ac = automata[fi]
-            let targets = containsTargets[fi]
-            value.forEachScalar { scalar in
-                guard let s = scalar.stringValue else { return }
-                ac.forEachMatch(in: s) { pid in
-                    for i in targets[pid] { mark(i) }
+            switch value {
+            case .string(let s):
+                containsTargets[fi].withUnsafeBufferPointer { targets in
+                    ac.forEachMatch(in: s) { pid in for i in targets[pid] { mark(i) } }
+                }
+            default:
+                value.forEachScalar { scalar in
+                    guard let s = scalar.stringValue else { return }
+                    ac.forEachMatch(in: s) { pid in for i in containsTargets[fi][pid] { mark(i) } }
                 }
             }
         }

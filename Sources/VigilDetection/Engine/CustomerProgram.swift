@@ -52,47 +52,67 @@ enum Exclusion: Sendable {
     }
 }
 
-/// A detection rule as it runs for one customer.
-final class DetectionInstance: Sendable {
-    let key: String
-    let rule: DetectionRule
+/// What decides whether an event matches a rule for a customer. Customers whose playbooks add nothing to a rule
+/// share one matcher, so the hot loop touches a few thousand objects, not one per rule per customer.
+final class DetectionMatcher: Sendable {
     let logsource: SelectionMatcher?
     let detection: CompiledDetection
     let exclusions: [Exclusion]
     let when: TimeCondition.Bound?
-    /// Produces hits of its own (enabled and not only an input of a non-generating correlation).
-    let emits: Bool
-    /// Correlations fed by this rule: (correlation index, input index).
-    let consumers: [(Int, Int)]
-    let spec: HitSpec
-    let fingerprint: String
-    /// What the candidate index files this rule under (nil: every event is a candidate).
-    let atoms: [IndexAtom]?
 
-    init(key: String, rule: DetectionRule, logsource: SelectionMatcher?, detection: CompiledDetection, exclusions: [Exclusion],
-         when: TimeCondition.Bound?, emits: Bool, consumers: [(Int, Int)], spec: HitSpec, fingerprint: String, atoms: [IndexAtom]?)
-    {
-        self.atoms = atoms
-        self.key = key
-        self.rule = rule
+    init(logsource: SelectionMatcher?, detection: CompiledDetection, exclusions: [Exclusion] = [], when: TimeCondition.Bound? = nil) {
         self.logsource = logsource
         self.detection = detection
         self.exclusions = exclusions
         self.when = when
-        self.emits = emits
-        self.consumers = consumers
-        self.spec = spec
-        self.fingerprint = fingerprint
     }
 
     @inline(__always)
     func matches(_ event: Event) -> Bool {
         if let logsource, !logsource.matches(event) { return false }
         guard detection.matches(event) else { return false }
-        for x in exclusions where x.matches(event) { return false }
+        if !exclusions.isEmpty {
+            for x in exclusions where x.matches(event) { return false }
+        }
         if let when, !when.holds(at: event.eventTime) { return false }
         return true
     }
+}
+
+/// A detection rule as it runs for one customer.
+final class DetectionInstance: Sendable {
+    let key: String
+    let rule: DetectionRule
+    let matcher: DetectionMatcher
+    /// Produces hits of its own (enabled and not only an input of a non-generating correlation).
+    let emits: Bool
+    /// Correlations fed by this rule: (correlation index, input index).
+    let consumers: [(Int, Int)]
+    let spec: HitSpec
+    let fingerprint: String
+    /// The literal conditions the candidate index may file this rule under (none: every event is a candidate).
+    let atoms: [[IndexAtom]]
+
+    var logsource: SelectionMatcher? { matcher.logsource }
+    var detection: CompiledDetection { matcher.detection }
+    var exclusions: [Exclusion] { matcher.exclusions }
+    var when: TimeCondition.Bound? { matcher.when }
+
+    init(key: String, rule: DetectionRule, matcher: DetectionMatcher, emits: Bool, consumers: [(Int, Int)], spec: HitSpec,
+         fingerprint: String, atoms: [[IndexAtom]])
+    {
+        self.key = key
+        self.rule = rule
+        self.matcher = matcher
+        self.emits = emits
+        self.consumers = consumers
+        self.spec = spec
+        self.fingerprint = fingerprint
+        self.atoms = atoms
+    }
+
+    @inline(__always)
+    func matches(_ event: Event) -> Bool { matcher.matches(event) }
 
     func explain(_ event: Event) -> ExplainNode {
         var children: [ExplainNode] = []
@@ -109,8 +129,6 @@ final class DetectionInstance: Sendable {
         if let when { children.append(when.explain(at: event.eventTime)) }
         return ExplainNode(label: "rule \(key) (\(rule.meta.title))", result: matches(event), children: children)
     }
-
-    func necessaryAtoms() -> [IndexAtom]? { atoms }
 }
 
 /// The kinds of stateful rules the engine runs.
@@ -206,8 +224,9 @@ final class CustomerProgram: Sendable {
     let customer: CustomerID
     let playbook: Playbook
     let detections: [DetectionInstance]
+    /// `detections[i].matcher`, contiguous, for the hot loop.
+    let matchers: ContiguousArray<DetectionMatcher>
     let correlations: [CorrelationInstance]
-    let index: CandidateIndex
     /// Monitoring exclusions that apply to every rule.
     let globalExclusions: [MonitoringExclusion]
     let fingerprint: String
@@ -218,9 +237,9 @@ final class CustomerProgram: Sendable {
         self.customer = customer
         self.playbook = playbook
         self.detections = detections
+        self.matchers = ContiguousArray(detections.map(\.matcher))
         self.correlations = correlations
         self.globalExclusions = globalExclusions
         self.fingerprint = fingerprint
-        self.index = CandidateIndex(detections.map { $0.emits || !$0.consumers.isEmpty ? $0.necessaryAtoms() : [] })
     }
 }

@@ -16,10 +16,15 @@ public struct DetectionEngine {
     private var arrival: UInt64 = 0
     private var stats = EngineStatistics()
     private var drainedSinceSweep = 0
+    /// Per matcher slot: the event stamp when last marked as a candidate (dedupes candidates without clearing).
+    private var marks: [UInt32]
+    private var stamp: UInt32 = 0
+    private var scratchCandidates: [Int32] = []
 
     public init(ruleSet: RuleSet, options: EngineOptions = .init()) {
         self.ruleSet = ruleSet
         self.options = options
+        self.marks = [UInt32](repeating: 0, count: ruleSet.matching.slots.count)
     }
 
     // MARK: - Public API
@@ -45,29 +50,34 @@ public struct DetectionEngine {
             arrival &+= 1
             if runtimes[ci].maxSeen == .min { registerExpected(ci, at: t) }
             let late = t < runtimes[ci].watermark
-            var marks: [UInt32] = []
+            let table = ruleSet.matching
             var candidates: [Int32] = []
-            swap(&marks, &runtimes[ci].marks)
-            swap(&candidates, &runtimes[ci].candidates)
-            runtimes[ci].stamp &+= 1
-            if runtimes[ci].stamp == 0 {
+            swap(&candidates, &scratchCandidates)
+            stamp &+= 1
+            if stamp == 0 {
                 for i in marks.indices { marks[i] = 0 }
-                runtimes[ci].stamp = 1
+                stamp = 1
             }
-            let stamp = runtimes[ci].stamp
+            let stamp = self.stamp
             candidates.removeAll(keepingCapacity: true)
-            program.index.forEachCandidate(event) { i in
-                if marks[Int(i)] != stamp {
-                    marks[Int(i)] = stamp
-                    candidates.append(i)
+            let local = runtimes[ci].instanceOfSlot
+            marks.withUnsafeMutableBufferPointer { marks in
+                local.withUnsafeBufferPointer { local in
+                    table.index.forEachCandidate(event) { slot in
+                        if marks[Int(slot)] != stamp {
+                            marks[Int(slot)] = stamp
+                            if local[Int(slot)] >= 0 { candidates.append(slot) }
+                        }
+                    }
                 }
             }
-            if candidates.count > 1 { candidates.sort() }
+            if candidates.count > 1 { candidates.sort { local[Int($0)] < local[Int($1)] } }
             var lateCounted = false
-            for i in candidates {
+            stats.candidateTests &+= UInt64(candidates.count)
+            for slot in candidates {
+                guard table.slots[Int(slot)].matches(event) else { continue }
+                let i = local[Int(slot)]
                 let instance = program.detections[Int(i)]
-                stats.candidateTests += 1
-                guard instance.matches(event) else { continue }
                 stats.detectionMatches += 1
                 if instance.emits, let hit = detectionHit(ci, Int(i), event) { out.append(hit) }
                 if !instance.consumers.isEmpty {
@@ -78,8 +88,7 @@ public struct DetectionEngine {
                     }
                 }
             }
-            swap(&marks, &runtimes[ci].marks)
-            swap(&candidates, &runtimes[ci].candidates)
+            swap(&candidates, &scratchCandidates)
         }
         if t > runtimes[ci].maxSeen {
             runtimes[ci].maxSeen = t
@@ -117,6 +126,7 @@ public struct DetectionEngine {
                 continue
             }
             if program === rt.program {
+                rt.instanceOfSlot = newSet.matching.instanceOfSlot[program.customer] ?? []
                 newIndex[program.customer] = newRuntimes.count
                 newRuntimes.append(rt)
                 continue
@@ -168,9 +178,8 @@ public struct DetectionEngine {
             rt.subjects = subjects
             rt.pending = pending
             rt.timers = timers
-            rt.marks = [UInt32](repeating: 0, count: program.detections.count)
+            rt.instanceOfSlot = newSet.matching.instanceOfSlot[program.customer] ?? []
             rt.totalGroups = stores.reduce(0) { $0 + $1.count }
-            rt.stamp = 0
             newIndex[program.customer] = newRuntimes.count
             newRuntimes.append(rt)
         }
@@ -179,6 +188,8 @@ public struct DetectionEngine {
         lastCustomer = nil
         lastRuntime = -1
         ruleSet = newSet
+        marks = [UInt32](repeating: 0, count: newSet.matching.slots.count)
+        stamp = 0
         diff.keptStates = kept
         diff.droppedStates = dropped
         return diff
@@ -213,7 +224,7 @@ public struct DetectionEngine {
         }
         guard let program = ruleSet.programs[customer] else { return nil }
         let i = runtimes.count
-        runtimes.append(CustomerRuntime(program: program))
+        runtimes.append(CustomerRuntime(program: program, instanceOfSlot: ruleSet.matching.instanceOfSlot[customer] ?? []))
         runtimeIndex[customer] = i
         lastCustomer = customer
         lastRuntime = i
@@ -682,9 +693,8 @@ struct CustomerRuntime {
     var stores: [GroupStore]
     var correlationClimbs: [[String: Deque<Int64>]]
     var subjects: [[String: SubjectState]]
-    var marks: [UInt32]
-    var candidates: [Int32] = []
-    var stamp: UInt32 = 0
+    /// Matcher slot → this program's detection index (-1: not run for this customer).
+    var instanceOfSlot: [Int32]
     var totalGroups = 0
 
     mutating func group(_ c: Int, _ key: String, now: Int64) -> (Int32, created: Bool) {
@@ -699,11 +709,11 @@ struct CustomerRuntime {
         totalGroups -= 1
     }
 
-    init(program: CustomerProgram) {
+    init(program: CustomerProgram, instanceOfSlot: [Int32]) {
         self.program = program
+        self.instanceOfSlot = instanceOfSlot
         stores = [GroupStore](repeating: GroupStore(), count: program.correlations.count)
         correlationClimbs = [[String: Deque<Int64>]](repeating: [:], count: program.correlations.count)
         subjects = [[String: SubjectState]](repeating: [:], count: program.detections.count)
-        marks = [UInt32](repeating: 0, count: program.detections.count)
     }
 }

@@ -102,7 +102,7 @@ struct ProgramCompiler {
         // 5. Detection instances (absence rules get a correlation instance too).
         var detectionIndex: [Int: Int] = [:]  // catalog index → instance index
         var detectionRules: [(Int, DetectionRule, CompiledDetection, SelectionMatcher?, String)] = []
-        var detectionAtoms: [[IndexAtom]?] = []
+        var detectionAtoms: [[[IndexAtom]]] = []
         for d in activeD.sorted() {
             let rule = catalog.detections[d]
             var compiled = rule.compiled
@@ -120,7 +120,7 @@ struct ProgramCompiler {
             }
             let resolution = catalog.resolvedLogsources[d]
             detectionAtoms.append(rule.usedPlaceholders.isEmpty ? catalog.sharedAtoms[d]
-                : IndexAtom.best([resolution.condition?.necessaryAtoms(), compiled.necessaryAtoms()]))
+                : (resolution.condition?.atomOptions() ?? []) + compiled.atomOptions())
             detectionIndex[d] = detectionRules.count
             detectionRules.append((d, rule, compiled, resolution.condition, placeholderText))
         }
@@ -278,8 +278,10 @@ struct ProgramCompiler {
             let shared = catalog.sharedFingerprints[d]
             let plain = contextText.isEmpty && exclusionText.isEmpty && settings == nil && whenText.isEmpty
             let fingerprint = plain ? shared : Fingerprint.of(shared, contextText, exclusionText, settings?.text ?? "", whenText)
-            detections.append(DetectionInstance(key: rule.meta.id, rule: rule, logsource: logsource, detection: compiled, exclusions: exclusions,
-                                                when: when, emits: enabledD.contains(d) && !silencedD.contains(d) && !isAbsence,
+            let matcher = exclusions.isEmpty && when == nil && rule.usedPlaceholders.isEmpty ? catalog.sharedMatchers[d]
+                : DetectionMatcher(logsource: logsource, detection: compiled, exclusions: exclusions, when: when)
+            detections.append(DetectionInstance(key: rule.meta.id, rule: rule, matcher: matcher,
+                                                emits: enabledD.contains(d) && !silencedD.contains(d) && !isAbsence,
                                                 consumers: consumersOfDetection[di], spec: spec, fingerprint: fingerprint, atoms: detectionAtoms[di]))
         }
         // 8. Correlation instances; a fingerprint covers everything the state depends on.

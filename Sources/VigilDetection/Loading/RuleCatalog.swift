@@ -20,8 +20,10 @@ struct RuleCatalog: Sendable {
     var logsources: LogsourceMap
     /// Per detection rule: its logsource, resolved once for every customer.
     var resolvedLogsources: [LogsourceMap.Resolution] = []
-    /// Per detection rule: the index atoms of logsource and detection, when the rule needs no placeholders.
-    var sharedAtoms: [[IndexAtom]?] = []
+    /// Per detection rule: the index options of logsource and detection, when the rule needs no placeholders.
+    var sharedAtoms: [[[IndexAtom]]] = []
+    /// Per detection rule: the matcher every customer that adds nothing to the rule shares.
+    var sharedMatchers: [DetectionMatcher] = []
     /// Per detection rule: its text plus its logsource conditions (a changed logsources.yml changes it).
     var sharedFingerprints: [String] = []
     /// Selector lookups, so a playbook never scans every rule per selector.
@@ -178,7 +180,8 @@ struct RuleCatalog: Sendable {
         for d in detections {
             let resolution = (try? logsources.resolve(d.logsource)) ?? LogsourceMap.Resolution(condition: nil, text: "", fields: [:])
             catalog.resolvedLogsources.append(resolution)
-            catalog.sharedAtoms.append(IndexAtom.best([resolution.condition?.necessaryAtoms(), d.compiled.necessaryAtoms()]))
+            catalog.sharedMatchers.append(DetectionMatcher(logsource: resolution.condition, detection: d.compiled))
+            catalog.sharedAtoms.append((resolution.condition?.atomOptions() ?? []) + d.compiled.atomOptions())
             catalog.sharedFingerprints.append(resolution.text.isEmpty ? d.meta.fingerprint : Fingerprint.of(d.meta.fingerprint, resolution.text))
         }
         return catalog

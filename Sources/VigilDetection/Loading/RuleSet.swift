@@ -11,6 +11,19 @@ public struct RuleSet: Sendable {
     public let root: String
     let programs: [CustomerID: CustomerProgram]
     let catalog: RuleCatalog
+    let matching: MatchingTable
+
+    init(rules: [RuleDefinition], playbooks: [CustomerID: Playbook], diagnostics: [RuleDiagnostic], root: String,
+         programs: [CustomerID: CustomerProgram], catalog: RuleCatalog)
+    {
+        self.rules = rules
+        self.playbooks = playbooks
+        self.diagnostics = diagnostics
+        self.root = root
+        self.programs = programs
+        self.catalog = catalog
+        self.matching = MatchingTable(programs: programs)
+    }
 
     /// Customers that have a playbook, sorted.
     public var customers: [CustomerID] { programs.keys.sorted() }

@@ -1,7 +1,7 @@
 /// A compiled string test: equality, prefix, suffix, substring, or a general wildcard pattern.
 ///
 /// Case-insensitive patterns hold lowercased bytes; the haystack is folded while comparing.
-struct StringPattern: Sendable, Hashable {
+final class StringPattern: Sendable {
     enum Kind: Sendable, Hashable {
         case equals
         case prefix

@@ -36,14 +36,17 @@ indirect enum SelectionMatcher: Sendable {
     }
 
     /// A disjunction of literal conditions at least one of which holds whenever this matches; nil when none is known.
-    func necessaryAtoms() -> [IndexAtom]? {
+    func necessaryAtoms() -> [IndexAtom]? { IndexAtom.cheapest(atomOptions()) }
+
+    /// Every known necessary disjunction (any one of them may be used to index the rule).
+    func atomOptions() -> [[IndexAtom]] {
         switch self {
         case .allOf(let tests):
-            return IndexAtom.best(tests.map { $0.necessaryAtoms() })
+            return tests.flatMap { $0.atomOptions() }
         case .anyOf(let items):
-            return IndexAtom.union(items.map { $0.necessaryAtoms() })
+            return IndexAtom.unionOfCheapest(items.map { $0.atomOptions() })
         case .every(let items):
-            return IndexAtom.best(items.map { $0.necessaryAtoms() })
+            return items.flatMap { $0.atomOptions() }
         }
     }
 }
@@ -98,15 +101,17 @@ final class CompiledDetection: Sendable {
         return ExplainNode(label: "condition: \(conditionText)", result: result, children: selectionNodes)
     }
 
-    func necessaryAtoms() -> [IndexAtom]? { atoms(condition) }
+    func necessaryAtoms() -> [IndexAtom]? { IndexAtom.cheapest(atomOptions()) }
 
-    private func atoms(_ expr: ConditionExpr) -> [IndexAtom]? {
+    func atomOptions() -> [[IndexAtom]] { options(condition) }
+
+    private func options(_ expr: ConditionExpr) -> [[IndexAtom]] {
         switch expr {
-        case .selection(let i): return selections[i].matcher.necessaryAtoms()
-        case .and(let items): return IndexAtom.best(items.map(atoms))
-        case .or(let items): return IndexAtom.union(items.map(atoms))
-        case .not: return nil
-        case .constant(let b): return b ? nil : []
+        case .selection(let i): return selections[i].matcher.atomOptions()
+        case .and(let items): return items.flatMap(options)
+        case .or(let items): return IndexAtom.unionOfCheapest(items.map(options))
+        case .not: return []
+        case .constant(let b): return b ? [] : [[]]
         }
     }
 }
@@ -150,18 +155,52 @@ enum IndexAtom: Hashable, Sendable {
         return out.filter { seen.insert($0).inserted }
     }
 
+    /// The cheapest option, by atom kind alone; nil when there is none.
+    static func cheapest(_ options: [[IndexAtom]]) -> [IndexAtom]? {
+        options.min { $0.reduce(0) { $0 + $1.cost } < $1.reduce(0) { $0 + $1.cost } }
+    }
+
+    /// For an OR: one option made of every part's cheapest option; none when a part has none.
+    static func unionOfCheapest(_ parts: [[[IndexAtom]]]) -> [[IndexAtom]] {
+        var out: [IndexAtom] = []
+        for part in parts {
+            guard let best = cheapest(part) else { return [] }
+            out.append(contentsOf: best)
+        }
+        var seen = Set<IndexAtom>()
+        return [out.filter { seen.insert($0).inserted }]
+    }
+
+    /// Picks each rule's option by how selective its atoms are: an atom many rules share (process.name = sshd)
+    /// makes a poor key when the rule also needs a rarer one (event.action = user_created).
+    static func choose(_ rules: [[[IndexAtom]]]) -> [[IndexAtom]?] {
+        var frequency: [IndexAtom: Int] = [:]
+        for options in rules {
+            var seen = Set<IndexAtom>()
+            for option in options { for atom in option where seen.insert(atom).inserted { frequency[atom, default: 0] += 1 } }
+        }
+        return rules.map { options in
+            options.min { score($0, frequency) < score($1, frequency) }
+        }
+    }
+
+    static func score(_ option: [IndexAtom], _ frequency: [IndexAtom: Int]) -> Int {
+        option.reduce(0) { $0 + $1.cost * (frequency[$1] ?? 1) }
+    }
+
     /// Substrings shorter than this are not worth indexing.
     static let minimumSubstring = 3
 }
 
 extension FieldTest {
-    func necessaryAtoms() -> [IndexAtom]? {
-        guard !negated, timeComponent == nil, case .values(let alternatives, let all) = check else { return nil }
+    func atomOptions() -> [[IndexAtom]] {
+        guard !negated, timeComponent == nil, case .values(let alternatives, let all) = check else { return [] }
         let perAlternative: [[IndexAtom]?] = alternatives.map { alt in
             guard case .value(let test) = alt else { return nil }
             return test.necessaryAtoms(field: field)
         }
-        return all ? IndexAtom.best(perAlternative) : IndexAtom.union(perAlternative)
+        if all { return perAlternative.compactMap { $0 } }
+        return IndexAtom.union(perAlternative).map { [$0] } ?? []
     }
 }
 

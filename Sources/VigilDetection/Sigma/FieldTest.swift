@@ -1,7 +1,7 @@
 import VigilEvents
 
-/// One `field|modifiers: values` entry of a selection, compiled.
-struct FieldTest: Sendable {
+/// One `field|modifiers: values` entry of a selection, compiled. A class, so the hot loop passes references.
+final class FieldTest: Sendable {
     enum Alternative: Sendable {
         /// A test on the value (each element of an array).
         case value(ValueTest)
@@ -28,6 +28,15 @@ struct FieldTest: Sendable {
     let location: SourceLocation
     /// The key as written, e.g. `CommandLine|contains|all`.
     let source: String
+
+    init(field: String, check: Check, negated: Bool, timeComponent: TimeComponent?, location: SourceLocation, source: String) {
+        self.field = field
+        self.check = check
+        self.negated = negated
+        self.timeComponent = timeComponent
+        self.location = location
+        self.source = source
+    }
 
     func matches(_ event: Event) -> Bool {
         let value = event.value(at: field)
