@@ -31,6 +31,22 @@ struct IndexTests {
         }
     }
 
+    @Test func nGramSearcherAgreesWithNaiveSearch() {
+        var rng = SplitMix64(seed: 11)
+        let alphabet = Array("abcdAB.-ä")
+        for _ in 0..<300 {
+            let patterns = (0..<Int.random(in: 1...12, using: &rng)).map { _ in
+                String((0..<Int.random(in: 3...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            }
+            let text = String((0..<Int.random(in: 0...60, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let searcher = NGramSearcher(patterns: patterns.map { Array(CaseFolding.fold($0).utf8) })
+            var found: Set<Int> = []
+            searcher.forEachMatch(in: text) { found.insert($0) }
+            let expected = Set(patterns.indices.filter { text.lowercased().contains(patterns[$0].lowercased()) })
+            #expect(found == expected, "\(patterns) in \(text)")
+        }
+    }
+
     @Test func literalsAreIndexedAndRegexesAreNot() throws {
         let logsources = "logsources:\n    - product: linux\n      service: sshd\n      conditions: {process.name: sshd}\n    - product: linux\n"
         let a = "title: a\nid: a\nlogsource: {product: linux, service: sshd}\ndetection: {s: {event.outcome: failure}, condition: s}\n"

@@ -3,12 +3,12 @@ import VigilEvents
 /// Picks the rules an event can possibly match, from literal field values and substrings.
 ///
 /// Each rule is filed under a disjunction of `IndexAtom`s that must hold when it matches; rules with no
-/// such literal are tested against every event. Substrings are found with one Aho–Corasick pass per field.
+/// such literal are tested against every event. Substrings are found with one n-gram filter pass per field.
 struct CandidateIndex: Sendable {
     let equalsFields: [String]
     let equalsTables: [[String: [Int32]]]
     let containsFields: [String]
-    let automata: [AhoCorasick]
+    let automata: [NGramSearcher]
     let containsTargets: [[[Int32]]]
     let always: [Int32]
     let count: Int
@@ -31,11 +31,11 @@ struct CandidateIndex: Sendable {
         equalsFields = eq.keys.sorted()
         equalsTables = equalsFields.map { eq[$0]! }
         containsFields = ct.keys.sorted()
-        var automata: [AhoCorasick] = []
+        var automata: [NGramSearcher] = []
         var targets: [[[Int32]]] = []
         for f in containsFields {
             let entries = ct[f]!.sorted { $0.key < $1.key }
-            automata.append(AhoCorasick(patterns: entries.map { Array($0.key.utf8) }))
+            automata.append(NGramSearcher(patterns: entries.map { Array($0.key.utf8) }))
             targets.append(entries.map(\.value))
         }
         self.automata = automata

@@ -73,6 +73,7 @@ public struct DetectionEngine {
             }
             if candidates.count > 1 { candidates.sort { local[Int($0)] < local[Int($1)] } }
             var lateCounted = false
+            var box: EventBox?
             stats.candidateTests &+= UInt64(candidates.count)
             for slot in candidates {
                 guard table.slots[Int(slot)].matches(event) else { continue }
@@ -84,7 +85,8 @@ public struct DetectionEngine {
                     if late {
                         if !lateCounted { stats.lateEventsDropped += 1; lateCounted = true }
                     } else {
-                        runtimes[ci].pending.push(Pending(time: t, order: arrival, detection: i, event: event))
+                        if box == nil { box = EventBox(event) }
+                        runtimes[ci].pending.push(Pending(time: t, order: arrival, detection: i, box: box!))
                     }
                 }
             }
@@ -238,8 +240,8 @@ public struct DetectionEngine {
             for value in inst.expected {
                 let (s, created) = runtimes[ci].group(c, value, now: t)
                 guard created else { continue }
-                runtimes[ci].stores[c].slots[Int(s)].state.values = [value]
-                runtimes[ci].stores[c].slots[Int(s)].state.lastActivity = t
+                runtimes[ci].stores[c].states[Int(s)].values = [value]
+                runtimes[ci].stores[c].states[Int(s)].lastActivity = t
                 schedule(ci, c, s, at: t &+ inst.timespan.nanoseconds)
             }
         }
@@ -258,7 +260,7 @@ public struct DetectionEngine {
                 _ = runtimes[ci].pending.pop()
                 let instance = runtimes[ci].program.detections[Int(p.detection)]
                 for (c, k) in instance.consumers {
-                    feed(ci, c, k, .event(p.event), time: p.time, order: p.order, into: &out)
+                    feed(ci, c, k, .event(p.box), time: p.time, order: p.order, into: &out)
                 }
             } else if let timer = runtimes[ci].timers.pop() {
                 fire(ci, timer, into: &out)
@@ -274,7 +276,7 @@ public struct DetectionEngine {
 
     private mutating func schedule(_ ci: Int, _ c: Int, _ s: Int32, at deadline: Int64) {
         runtimes[ci].timerSequence &+= 1
-        let generation = runtimes[ci].stores[c].slots[Int(s)].generation
+        let generation = runtimes[ci].stores[c].generation[Int(s)]
         runtimes[ci].timers.push(Timer(deadline: deadline, sequence: runtimes[ci].timerSequence, correlation: Int32(c), slot: s, generation: generation))
     }
 
@@ -286,8 +288,7 @@ public struct DetectionEngine {
         for (c, inst) in program.correlations.enumerated() where inst.kind != .absence {
             let horizon = inst.timespan.nanoseconds &+ (inst.spec.suppress ?? inst.timespan).nanoseconds
             while let s = runtimes[ci].stores[c].oldest {
-                let slot = runtimes[ci].stores[c].slots[Int(s)]
-                guard slot.lastTouch < w &- horizon, slot.state.windowStart == nil else { break }
+                guard runtimes[ci].stores[c].lastTouch[Int(s)] < w &- horizon, runtimes[ci].stores[c].states[Int(s)].windowStart == nil else { break }
                 runtimes[ci].removeGroup(c, s)
             }
         }
@@ -300,11 +301,11 @@ public struct DetectionEngine {
         values.reserveCapacity(fields.count)
         for f in fields {
             switch payload {
-            case .event(let e):
-                guard let v = e.value(at: f), let s = DetectionEngine.text(v) else { return nil }
+            case .event(let box):
+                guard let v = box.event.value(at: f), let s = DetectionEngine.text(v) else { return nil }
                 values.append(s)
-            case .hit(let h):
-                guard let g = h.group.first(where: { $0.field == f }) else { return nil }
+            case .hit(let box):
+                guard let g = box.hit.group.first(where: { $0.field == f }) else { return nil }
                 values.append(g.value)
             }
         }
@@ -329,13 +330,13 @@ public struct DetectionEngine {
             return
         }
         var start = t
-        if case .hit(let h) = payload { start = min(t, h.firstTime.nanoseconds) }
+        if case .hit(let box) = payload { start = min(t, box.hit.firstTime.nanoseconds) }
         var occurrence = Occurrence(time: t, start: start, order: order, stage: Int32(k), number: 0, valueKey: nil, payload: payload)
         if let vf = input.valueField {
             let raw: FieldValue?
             switch payload {
-            case .event(let e): raw = e.value(at: vf)
-            case .hit(let h): raw = h.group.first { $0.field == vf }.map { .string($0.value) }
+            case .event(let box): raw = box.event.value(at: vf)
+            case .hit(let box): raw = box.hit.group.first { $0.field == vf }.map { .string($0.value) }
             }
             switch inst.kind {
             case .valueCount:
@@ -381,8 +382,8 @@ public struct DetectionEngine {
         if inst.kind == .absence {
             state.lastSeen = occurrence
             state.lastActivity = t
-            runtimes[ci].stores[c].put(s, state)
-            runtimes[ci].stores[c].slots[Int(s)].generation &+= 1
+            runtimes[ci].stores[c].put(s, &state)
+            runtimes[ci].stores[c].generation[Int(s)] &+= 1
             schedule(ci, c, s, at: t &+ span)
             return
         }
@@ -395,7 +396,7 @@ public struct DetectionEngine {
                 state.lastActivity = t
                 if inst.spec.realert == nil || inst.closeBased {
                     stats.hitsSuppressed += 1
-                    runtimes[ci].stores[c].put(s, state)
+                    runtimes[ci].stores[c].put(s, &state)
                     return
                 }
             }
@@ -431,8 +432,8 @@ public struct DetectionEngine {
             if inst.closeBased {
                 if state.windowStart == nil {
                     state.windowStart = t
-                    runtimes[ci].stores[c].put(s, state)
-                    runtimes[ci].stores[c].slots[Int(s)].generation &+= 1
+                    runtimes[ci].stores[c].put(s, &state)
+                    runtimes[ci].stores[c].generation[Int(s)] &+= 1
                     schedule(ci, c, s, at: t &+ span)
                     state = runtimes[ci].stores[c].take(s)
                 }
@@ -450,10 +451,10 @@ public struct DetectionEngine {
             state.lastHit = t
             state.lastActivity = t
             let values = state.values
-            runtimes[ci].stores[c].put(s, state)
+            runtimes[ci].stores[c].put(s, &state)
             emitCorrelation(ci, c, values: values, entries: entries, value: value, time: t, into: &out)
         } else {
-            runtimes[ci].stores[c].put(s, state)
+            runtimes[ci].stores[c].put(s, &state)
         }
     }
 
@@ -530,12 +531,11 @@ public struct DetectionEngine {
     private mutating func fire(_ ci: Int, _ timer: Timer, into out: inout [Hit]) {
         let c = Int(timer.correlation)
         let s = timer.slot
-        guard c < runtimes[ci].stores.count, Int(s) < runtimes[ci].stores[c].slots.count else { return }
-        let slot = runtimes[ci].stores[c].slots[Int(s)]
-        guard slot.live, slot.generation == timer.generation else { return }
+        guard c < runtimes[ci].stores.count, Int(s) < runtimes[ci].stores[c].keys.count else { return }
+        guard runtimes[ci].stores[c].live[Int(s)], runtimes[ci].stores[c].generation[Int(s)] == timer.generation else { return }
         let inst = runtimes[ci].program.correlations[c]
         if inst.kind == .absence {
-            let state = slot.state
+            let state = runtimes[ci].stores[c].take(s)
             runtimes[ci].removeGroup(c, s)
             let entries = state.lastSeen.map { [$0] } ?? []
             emitCorrelation(ci, c, values: state.values, entries: entries, value: 0, time: timer.deadline, since: state.lastActivity, into: &out)
@@ -550,10 +550,10 @@ public struct DetectionEngine {
             state.lastHit = timer.deadline
             state.lastActivity = entries.last?.time ?? timer.deadline
             let values = state.values
-            runtimes[ci].stores[c].put(s, state)
+            runtimes[ci].stores[c].put(s, &state)
             emitCorrelation(ci, c, values: values, entries: entries, value: value, time: timer.deadline, into: &out)
         } else {
-            runtimes[ci].stores[c].put(s, state)
+            runtimes[ci].stores[c].put(s, &state)
         }
     }
 
@@ -580,8 +580,9 @@ public struct DetectionEngine {
             out.append(hit)
             stats.hits += 1
         }
+        let box = HitBox(hit)
         for (c2, k2) in inst.consumers {
-            feed(ci, c2, k2, .hit(hit), time: time, order: entries.last?.order ?? arrival, into: &out)
+            feed(ci, c2, k2, .hit(box), time: time, order: entries.last?.order ?? arrival, into: &out)
         }
     }
 
@@ -656,7 +657,7 @@ struct Pending: Comparable, Sendable {
     var time: Int64
     var order: UInt64
     var detection: Int32
-    var event: Event
+    var box: EventBox
 
     static func < (a: Pending, b: Pending) -> Bool {
         if a.time != b.time { return a.time < b.time }
@@ -704,7 +705,7 @@ struct CustomerRuntime {
     }
 
     mutating func removeGroup(_ c: Int, _ s: Int32) {
-        guard stores[c].slots[Int(s)].live else { return }
+        guard stores[c].live[Int(s)] else { return }
         stores[c].remove(s)
         totalGroups -= 1
     }

@@ -1,10 +1,22 @@
 import DequeModule
 import VigilEvents
 
+/// An event held by reference: buffered input, windows and evidence share one copy.
+final class EventBox: Sendable {
+    let event: Event
+    init(_ event: Event) { self.event = event }
+}
+
+/// A correlation hit held by reference, when it feeds another correlation.
+final class HitBox: Sendable {
+    let hit: Hit
+    init(_ hit: Hit) { self.hit = hit }
+}
+
 /// What a correlation input carries: an event, or a hit of a correlation it chains to.
 enum Payload: Sendable {
-    case event(Event)
-    case hit(Hit)
+    case event(EventBox)
+    case hit(HitBox)
 }
 
 /// One input to a correlation window.
@@ -58,18 +70,15 @@ struct GroupState: Sendable {
 }
 
 /// The groups of one correlation for one customer, with least-recently-used order for expiry and eviction.
+/// Links and times live in their own arrays, so walking the LRU list touches little memory.
 struct GroupStore: Sendable {
-    struct Slot: Sendable {
-        var key: String
-        var state: GroupState
-        var prev: Int32 = -1
-        var next: Int32 = -1
-        var lastTouch: Int64 = .min
-        var generation: UInt32 = 0
-        var live = false
-    }
-
-    var slots: [Slot] = []
+    var keys: [String] = []
+    var states: [GroupState] = []
+    var prev: [Int32] = []
+    var next: [Int32] = []
+    var lastTouch: [Int64] = []
+    var generation: [UInt32] = []
+    var live: [Bool] = []
     var index: [String: Int32] = [:]
     var free: [Int32] = []
     var head: Int32 = -1
@@ -85,35 +94,40 @@ struct GroupStore: Sendable {
         let s: Int32
         if let f = free.popLast() {
             s = f
-            slots[Int(s)].key = key
-            slots[Int(s)].state = GroupState()
-            slots[Int(s)].live = true
+            keys[Int(s)] = key
+            live[Int(s)] = true
         } else {
-            s = Int32(slots.count)
-            slots.append(Slot(key: key, state: GroupState(), live: true))
+            s = Int32(keys.count)
+            keys.append(key)
+            states.append(GroupState())
+            prev.append(-1)
+            next.append(-1)
+            lastTouch.append(now)
+            generation.append(0)
+            live.append(true)
         }
         index[key] = s
         count += 1
-        slots[Int(s)].lastTouch = now
+        lastTouch[Int(s)] = now
         linkAtTail(s)
         return (s, true)
     }
 
     mutating func touch(_ s: Int32, now: Int64) {
-        if now > slots[Int(s)].lastTouch { slots[Int(s)].lastTouch = now }
+        if now > lastTouch[Int(s)] { lastTouch[Int(s)] = now }
         guard tail != s else { return }
         unlink(s)
         linkAtTail(s)
     }
 
     mutating func remove(_ s: Int32) {
-        guard slots[Int(s)].live else { return }
+        guard live[Int(s)] else { return }
         unlink(s)
-        index.removeValue(forKey: slots[Int(s)].key)
-        slots[Int(s)].live = false
-        slots[Int(s)].generation &+= 1
-        slots[Int(s)].state = GroupState()
-        slots[Int(s)].key = ""
+        index.removeValue(forKey: keys[Int(s)])
+        live[Int(s)] = false
+        generation[Int(s)] &+= 1
+        states[Int(s)] = GroupState()
+        keys[Int(s)] = ""
         free.append(s)
         count -= 1
     }
@@ -122,29 +136,30 @@ struct GroupStore: Sendable {
     var oldest: Int32? { head >= 0 ? head : nil }
 
     private mutating func unlink(_ s: Int32) {
-        let p = slots[Int(s)].prev
-        let n = slots[Int(s)].next
-        if p >= 0 { slots[Int(p)].next = n } else { head = n }
-        if n >= 0 { slots[Int(n)].prev = p } else { tail = p }
-        slots[Int(s)].prev = -1
-        slots[Int(s)].next = -1
+        let p = prev[Int(s)]
+        let n = next[Int(s)]
+        if p >= 0 { next[Int(p)] = n } else { head = n }
+        if n >= 0 { prev[Int(n)] = p } else { tail = p }
+        prev[Int(s)] = -1
+        next[Int(s)] = -1
     }
 
     private mutating func linkAtTail(_ s: Int32) {
-        slots[Int(s)].prev = tail
-        slots[Int(s)].next = -1
-        if tail >= 0 { slots[Int(tail)].next = s } else { head = s }
+        prev[Int(s)] = tail
+        next[Int(s)] = -1
+        if tail >= 0 { next[Int(tail)] = s } else { head = s }
         tail = s
     }
 
     /// Moves a group's state out for mutation (swap, so no copy-on-write).
     mutating func take(_ s: Int32) -> GroupState {
         var out = GroupState()
-        swap(&out, &slots[Int(s)].state)
+        swap(&out, &states[Int(s)])
         return out
     }
 
-    mutating func put(_ s: Int32, _ state: GroupState) {
-        slots[Int(s)].state = state
+    /// Moves a state back in (swap: no copy of its buffers).
+    mutating func put(_ s: Int32, _ state: inout GroupState) {
+        swap(&states[Int(s)], &state)
     }
 }

@@ -29,14 +29,16 @@ struct HitBuilder {
         var last = Int64.min
         for o in entries {
             switch o.payload {
-            case .event(let e):
+            case .event(let box):
+                let e = box.event
                 if seen.insert(e.sequence).inserted {
                     events.append(e)
                     if sequences.count < options.sequenceCap { sequences.append(e.sequence) }
                 }
                 first = min(first, e.eventTime.nanoseconds)
                 last = max(last, e.eventTime.nanoseconds)
-            case .hit(let h):
+            case .hit(let box):
+                let h = box.hit
                 for e in h.evidence where seen.insert(e.sequence).inserted { events.append(e) }
                 for q in h.eventSequences where sequences.count < options.sequenceCap && !sequences.contains(q) { sequences.append(q) }
                 first = min(first, h.firstTime.nanoseconds)

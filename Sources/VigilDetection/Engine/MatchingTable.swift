@@ -2,7 +2,7 @@ import VigilEvents
 
 /// The matchers of every customer in one table, indexed once: an event is looked up in one shared candidate index
 /// (hot in the cache whatever the customer), and each candidate is then checked against the event's customer.
-struct MatchingTable: Sendable {
+final class MatchingTable: Sendable {
     /// Distinct matchers of all programs; customers that add nothing to a rule share its slot.
     let slots: ContiguousArray<DetectionMatcher>
     let index: CandidateIndex
