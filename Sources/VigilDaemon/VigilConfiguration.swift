@@ -1,4 +1,5 @@
 import Foundation
+import VigilDetection
 import VigilEvents
 import VigilIngest
 import VigilStore
@@ -25,6 +26,8 @@ public struct VigilConfiguration: Sendable {
     /// Where incidents live; nil (`database: none`) runs detection without storing anything.
     public var database: DatabaseSettings? = .embedded
     public var incidents = IncidentSinkSettings()
+    /// Detection engine tuning (`detection:`).
+    public var detection = EngineOptions()
 
     /// Loads and validates `path`; every problem is reported as `file:line:col: error: message`.
     public static func load(path: String) throws(ConfigErrors) -> VigilConfiguration {
@@ -95,6 +98,14 @@ public struct VigilConfiguration: Sendable {
         }
         if let node = map["incidents"], let settings = decodeSection(IncidentSinkSettings.self, node, section: "incidents") {
             config.incidents = settings
+        }
+        if let section = map["detection"]?.mapping {
+            if let v = section["allowed_lateness"]?.timeSpan { config.detection.allowedLateness = v }
+            if let v = section["evidence_per_hit"]?.positiveInt { config.detection.evidenceCap = v }
+            if let v = section["max_groups_per_rule"]?.positiveInt { config.detection.maxGroupsPerRule = v }
+            if let v = section["max_groups_per_customer"]?.positiveInt { config.detection.maxGroupsPerCustomer = v }
+            if let v = section["max_events_per_group"]?.positiveInt { config.detection.maxEntriesPerGroup = v }
+            section.finish()
         }
         map.finish(allowed: ["oncall", "notifications", "acknowledgement"])
         return config

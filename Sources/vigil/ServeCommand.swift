@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilDaemon
+import VigilDetection
 import VigilIngest
 import VigilStore
 
@@ -28,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         } catch let error as EmbeddedPostgresError {
             FileHandle.standardError.write(Data(("vigil: \(error)\n").utf8))
+            throw ExitCode(2)
+        } catch let failure as RuleLoadFailure {
+            FileHandle.standardError.write(Data((failure.description + "\n").utf8))
             throw ExitCode(2)
         } catch let error as ExtractorLoadError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
