@@ -19,7 +19,11 @@ public struct KeyValueTarget: Sendable {
         self.kind = kind
         self.values = values
         self.pattern = pattern
+        fieldBit = field.map(FieldWriter.bit) ?? 0
     }
+
+    /// The Bloom bit (`FieldWriter`) of `field`.
+    let fieldBit: UInt64
 
     /// The converted value, or nil when it does not fit the kind.
     func convert(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> FieldValue? {

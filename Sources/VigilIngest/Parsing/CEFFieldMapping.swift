@@ -11,39 +11,68 @@ struct CEFFieldMapping: Sendable {
         case outcome
     }
 
+    var key: StaticString
     var field: String
     var kind: Kind
 
+    init(_ key: StaticString, _ field: String, _ kind: Kind) {
+        self.key = key
+        self.field = field
+        self.kind = kind
+    }
+
+    /// The index in `table` of the key `b[s..<e]`, compared as bytes against `keys` (trivial values: no
+    /// reference counting, no String, no hashing).
+    @inline(__always)
+    static func lookup(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int? {
+        let n = e &- s
+        return keys.withUnsafeBufferPointer { keys in
+            for index in keys.indices where keys[index].utf8CodeUnitCount == n {
+                let k = keys[index].utf8Start
+                var same = true
+                for j in 0..<n where k[j] != b[s &+ j] {
+                    same = false
+                    break
+                }
+                if same { return index }
+            }
+            return nil
+        }
+    }
+
+    /// The mapped keys, parallel to `table`.
+    static let keys: [StaticString] = table.map(\.key)
+
     /// ArcSight keys with an ECS counterpart. `suser`/`duser` also feed `user.name` (see `CEFParser`).
-    static let table: [String: CEFFieldMapping] = [
-        "src": .init(field: "source.ip", kind: .string),
-        "spt": .init(field: "source.port", kind: .int),
-        "shost": .init(field: "source.domain", kind: .string),
-        "smac": .init(field: "source.mac", kind: .string),
-        "suser": .init(field: "source.user.name", kind: .string),
-        "suid": .init(field: "source.user.id", kind: .string),
-        "dst": .init(field: "destination.ip", kind: .string),
-        "dpt": .init(field: "destination.port", kind: .int),
-        "dhost": .init(field: "destination.domain", kind: .string),
-        "dmac": .init(field: "destination.mac", kind: .string),
-        "duser": .init(field: "destination.user.name", kind: .string),
-        "duid": .init(field: "destination.user.id", kind: .string),
-        "act": .init(field: "event.action", kind: .string),
-        "outcome": .init(field: "event.outcome", kind: .outcome),
-        "reason": .init(field: "event.reason", kind: .string),
-        "externalId": .init(field: "event.id", kind: .string),
-        "proto": .init(field: "network.transport", kind: .lowercased),
-        "app": .init(field: "network.protocol", kind: .lowercased),
-        "in": .init(field: "source.bytes", kind: .int),
-        "out": .init(field: "destination.bytes", kind: .int),
-        "request": .init(field: "url.original", kind: .string),
-        "requestMethod": .init(field: "http.request.method", kind: .string),
-        "requestClientApplication": .init(field: "user_agent.original", kind: .string),
-        "fname": .init(field: "file.name", kind: .string),
-        "filePath": .init(field: "file.path", kind: .string),
-        "fsize": .init(field: "file.size", kind: .int),
-        "dvc": .init(field: "observer.ip", kind: .string),
-        "dvchost": .init(field: "observer.hostname", kind: .string),
+    static let table: [CEFFieldMapping] = [
+        .init("src", "source.ip", .string),
+        .init("spt", "source.port", .int),
+        .init("shost", "source.domain", .string),
+        .init("smac", "source.mac", .string),
+        .init("suser", "source.user.name", .string),
+        .init("suid", "source.user.id", .string),
+        .init("dst", "destination.ip", .string),
+        .init("dpt", "destination.port", .int),
+        .init("dhost", "destination.domain", .string),
+        .init("dmac", "destination.mac", .string),
+        .init("duser", "destination.user.name", .string),
+        .init("duid", "destination.user.id", .string),
+        .init("act", "event.action", .string),
+        .init("outcome", "event.outcome", .outcome),
+        .init("reason", "event.reason", .string),
+        .init("externalId", "event.id", .string),
+        .init("proto", "network.transport", .lowercased),
+        .init("app", "network.protocol", .lowercased),
+        .init("in", "source.bytes", .int),
+        .init("out", "destination.bytes", .int),
+        .init("request", "url.original", .string),
+        .init("requestMethod", "http.request.method", .string),
+        .init("requestClientApplication", "user_agent.original", .string),
+        .init("fname", "file.name", .string),
+        .init("filePath", "file.path", .string),
+        .init("fsize", "file.size", .int),
+        .init("dvc", "observer.ip", .string),
+        .init("dvchost", "observer.hostname", .string),
     ]
 
     /// Normalises outcome spellings to ECS `success` / `failure` / `unknown`.

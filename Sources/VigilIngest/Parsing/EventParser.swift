@@ -98,9 +98,10 @@ public struct EventParser: Sendable {
         var i = 0
         let priority = try SyslogPriority.parse(b, &i)
         var fields = Fields(minimumCapacity: 16)
+        var bloom = SyslogHeader.headerBloom
         let header: SyslogHeader
         if Syslog5424Parser.matches(b, at: i) {
-            header = try Syslog5424Parser.parse(b, from: i, priority: priority, limits: limits, fields: &fields)
+            header = try Syslog5424Parser.parse(b, from: i, priority: priority, limits: limits, fields: &fields, bloom: &bloom)
         } else {
             header = try Syslog3164Parser.parse(b, from: i, priority: priority, context: context, cefAware: cef != .never,
                                                 fields: &fields)
@@ -115,7 +116,7 @@ public struct EventParser: Sendable {
             throw ParseError(.cefHeader, "the syslog message does not start with 'CEF:'", offset: header.messageStart)
         }
         if let program = header.program, !extractors.isEmpty {
-            extractors.apply(program: program, message: b, header.messageStart, header.messageEnd, to: &fields)
+            extractors.apply(program: program, message: b, header.messageStart, header.messageEnd, to: &fields, bloom: &bloom)
         }
         return makeEvent(b, context: context, format: header.format, eventTime: header.eventTime,
                          message: ByteText.string(b, header.messageStart, header.messageEnd), fields: fields)
@@ -136,8 +137,9 @@ public struct EventParser: Sendable {
         let out = try JSONLineParser.parse(b, limits: limits, fields: &fields)
         if !extractors.isEmpty, case .string(let program)? = fields["process.name"] {
             var message = out.message
+            var bloom = out.bloom
             _ = message.withUTF8 { m in
-                extractors.apply(program: program, message: m, 0, m.count, to: &fields)
+                extractors.apply(program: program, message: m, 0, m.count, to: &fields, bloom: &bloom)
             }
         }
         return makeEvent(b, context: context, format: .json, eventTime: out.eventTime, message: out.message, fields: fields)

@@ -9,6 +9,8 @@ enum JSONLineParser {
     struct Output {
         var message: String
         var eventTime: Timestamp?
+        /// Bloom bits of the paths written (see `FieldWriter`).
+        var bloom: UInt64
     }
 
     static func parse(
@@ -32,7 +34,7 @@ enum JSONLineParser {
         fields = Fields()  // keep one reference to the storage so appends don't copy
         var message: String?
         var msg: String?
-        var timeToken: JSONToken?
+        var time: Timestamp?
         var timeRank = Int.max
         var k = 1
         while tape[k].kind != .objectEnd {
@@ -41,30 +43,39 @@ enum JSONLineParser {
             let ks = Int(keyToken.start)
             let ke = Int(keyToken.end)
             if !keyToken.flag, valueToken.kind == .string || valueToken.kind == .number {
-                if valueToken.kind == .string, ByteText.equals(b, ks, ke, "message") {
+                switch ke &- ks {
+                case 7 where valueToken.kind == .string && ByteText.equals(b, ks, ke, "message"):
                     message = JSONStringDecoder.decode(b, valueToken)
                     k &+= 2
                     continue
-                }
-                if valueToken.kind == .string, ByteText.equals(b, ks, ke, "msg") {
+                case 3 where valueToken.kind == .string && ByteText.equals(b, ks, ke, "msg"):
                     let text = JSONStringDecoder.decode(b, valueToken)
                     msg = text
-                    try flattener.add("msg", .string(text))
+                    try flattener.add("msg", fieldHash(b, ks, ke), .string(text))
                     k &+= 2
                     continue
-                }
-                let rank = ByteText.equals(b, ks, ke, "@timestamp") ? 0
-                    : ByteText.equals(b, ks, ke, "timestamp") ? 1 : ByteText.equals(b, ks, ke, "time") ? 2 : Int.max
-                if rank < timeRank, eventTime(b, valueToken) != nil {
-                    timeRank = rank
-                    timeToken = valueToken
+                case 10 where timeRank > 0 && ByteText.equals(b, ks, ke, "@timestamp"):
+                    if let t = eventTime(b, valueToken) { time = t; timeRank = 0 }
+                case 9 where timeRank > 1 && ByteText.equals(b, ks, ke, "timestamp"):
+                    if let t = eventTime(b, valueToken) { time = t; timeRank = 1 }
+                case 4 where timeRank > 2 && ByteText.equals(b, ks, ke, "time"):
+                    if let t = eventTime(b, valueToken) { time = t; timeRank = 2 }
+                default:
+                    break
                 }
             }
-            let key = JSONStringDecoder.decode(b, keyToken)
-            k = try flattener.value(at: k &+ 1, path: key)
+            let (path, h) = flattener.path(prefix: nil, prefixHash: JSONFlattener.hashBasis, key: keyToken)
+            k = try flattener.value(at: k &+ 1, path: path, hash: h)
         }
         fields = flattener.fields
-        return Output(message: message ?? msg ?? "", eventTime: timeToken.flatMap { eventTime(b, $0) })
+        return Output(message: message ?? msg ?? "", eventTime: time, bloom: flattener.seen)
+    }
+
+    @inline(__always)
+    private static func fieldHash(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt64 {
+        var h = JSONFlattener.hashBasis
+        for k in s..<e { h = JSONFlattener.hash(h, b[k]) }
+        return h
     }
 
     /// An RFC 3339 string, a numeric string, or a number since the epoch.
@@ -76,7 +87,7 @@ enum JSONLineParser {
             return EpochTime.timestamp(b, s, e) ?? EpochTime.timestamp(JSONNumber.double(b, s, e))
         }
         guard !t.flag, e > s else { return nil }
-        if let v = ByteText.decimal(b, s, e) { return EpochTime.timestamp(v) }
+        if e &- s <= 19, let v = ByteText.decimal(b, s, e) { return EpochTime.timestamp(v) }
         return Timestamp.parseRFC3339(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[s..<e]))
     }
 }

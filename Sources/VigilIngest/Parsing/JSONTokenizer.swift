@@ -227,18 +227,27 @@ struct JSONTokenizer {
         var i = s
         var escaped = false
         while true {
-            // Eight plain bytes at a time: no quote, backslash, control or non-ASCII byte.
-            while i &+ 8 <= n {
-                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            // Eight bytes at a time: find the first quote, backslash, control or non-ASCII byte exactly
+            // (the lowest flagged byte of these bit tricks is exact on little-endian).
+            if i &+ 8 <= n {
+                let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
                 let ones: UInt64 = 0x0101_0101_0101_0101
-                let highs: UInt64 = 0x8080_8080_8080_8080
                 let q = w ^ (ones &* 0x22)
                 let bs = w ^ (ones &* 0x5C)
-                let special = ((q &- ones) & ~q) | ((bs &- ones) & ~bs) | (w &- ones &* 0x20) | w
-                if special & highs != 0 { break }
-                i &+= 8
+                let special = (((q &- ones) & ~q) | ((bs &- ones) & ~bs) | ((w &- ones &* 0x20) & ~w) | w) & (ones &* 0x80)
+                if special == 0 {
+                    i &+= 8
+                    continue
+                }
+                i &+= special.trailingZeroBitCount >> 3
+            } else {
+                while i < n {
+                    let c = p[i]
+                    if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+                    i &+= 1
+                }
+                guard i < n else { throw ParseError(.jsonSyntax, "unterminated string", offset: s &- 1) }
             }
-            guard i < n else { throw ParseError(.jsonSyntax, "unterminated string", offset: s &- 1) }
             let c = p[i]
             if c == UInt8(ascii: "\"") { return (i, escaped) }
             if c == UInt8(ascii: "\\") {
@@ -246,12 +255,10 @@ struct JSONTokenizer {
                 i = try scanEscape(at: i)
             } else if c < 0x20 {
                 throw ParseError(.jsonSyntax, "unescaped control character in a string", offset: i)
-            } else if c >= 0x80 {
+            } else {
                 let len = UTF8Validator.sequenceLength(p, i, n)
                 guard len > 0 else { throw ParseError(.invalidUTF8, "invalid UTF-8 in a string", offset: i) }
                 i &+= len
-            } else {
-                i &+= 1
             }
         }
     }
