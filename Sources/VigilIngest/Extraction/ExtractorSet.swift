@@ -3,8 +3,15 @@ import VigilEvents
 /// All extractors, indexed by program. Immutable and `Sendable`: build one, share it across connections.
 public struct ExtractorSet: Sendable {
     public let extractors: [Extractor]
+    /// The same extractors, boxed so the hot path borrows them instead of copying each struct.
+    private let boxes: [Box]
     private let byProgram: [String: [Int]]
     private let wildcard: [Int]
+
+    private final class Box: Sendable {
+        let extractor: Extractor
+        init(_ extractor: Extractor) { self.extractor = extractor }
+    }
 
     public static let empty = ExtractorSet([])
 
@@ -19,6 +26,7 @@ public struct ExtractorSet: Sendable {
         }
         self.byProgram = byProgram
         self.wildcard = wildcard
+        boxes = extractors.map(Box.init)
     }
 
     public var isEmpty: Bool { extractors.isEmpty }
@@ -51,11 +59,11 @@ public struct ExtractorSet: Sendable {
         while s < end, m[s] == 0x20 || m[s] == 0x09 { s += 1 }
         if let indices = byProgram[program] {
             for index in indices {
-                if let pattern = extractors[index].apply(m, s, end, to: &fields, bloom: &bloom) { return (index, pattern) }
+                if let pattern = boxes[index].extractor.apply(m, s, end, to: &fields, bloom: &bloom) { return (index, pattern) }
             }
         }
         for index in wildcard {
-            if let pattern = extractors[index].apply(m, s, end, to: &fields, bloom: &bloom) { return (index, pattern) }
+            if let pattern = boxes[index].extractor.apply(m, s, end, to: &fields, bloom: &bloom) { return (index, pattern) }
         }
         return nil
     }
