@@ -36,11 +36,11 @@ enum IngestCorpus {
         return Array("<\(32 + i % 8)>Nov \(i % 2 == 0 ? " " : "")\(i % 2 == 0 ? 1 + i % 9 : 10 + i % 18) 16:\(10 + i % 50):\(10 + i % 49) \(host(i)) \(program)[\(3000 + i)]: \(text)".utf8)
     }
 
-    /// ECS-shaped JSON objects, about 300 bytes each.
+    /// ECS-shaped JSON objects, about 300 bytes each (a nested object per ECS field set, a message, a time).
     static let json: [[UInt8]] = (0..<count).map { i in
         let (program, text) = message(i)
         let outcome = i % 5 == 2 ? "success" : "failure"
-        return Array(#"{"@timestamp":"2026-11-21T16:\#(10 + i % 50):\#(10 + i % 49).\#(100 + i % 900)Z","host":{"name":"\#(host(i))"},"process":{"name":"\#(program)","pid":\#(3000 + i)},"event":{"category":"authentication","outcome":"\#(outcome)"},"user":{"name":"\#(user(i))"},"source":{"ip":"\#(ip(i))","port":\#(port(i))},"tags":["ssh","auth"],"message":"\#(text)"}"#.utf8)
+        return Array(#"{"@timestamp":"2026-11-21T16:\#(10 + i % 50):\#(10 + i % 49).\#(100 + i % 900)Z","host":{"name":"\#(host(i))"},"process":{"name":"\#(program)"},"event":{"category":"authentication","outcome":"\#(outcome)"},"user":{"name":"\#(user(i))"},"source":{"ip":"\#(ip(i))","port":\#(port(i))},"message":"\#(text)"}"#.utf8)
     }
 
     /// CEF lines as a firewall sends them (~230 bytes).

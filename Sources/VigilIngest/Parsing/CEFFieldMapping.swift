@@ -21,24 +21,40 @@ struct CEFFieldMapping: Sendable {
         self.kind = kind
     }
 
-    /// The index in `table` of the key `b[s..<e]`, compared as bytes against `keys` (trivial values: no
-    /// reference counting, no String, no hashing).
+    /// The index in `table` of the key `b[s..<e]`, compared as bytes (trivial values: no reference counting,
+    /// no String, no hashing); only keys of the same length are compared.
     @inline(__always)
     static func lookup(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int? {
         let n = e &- s
-        return keys.withUnsafeBufferPointer { keys in
-            for index in keys.indices where keys[index].utf8CodeUnitCount == n {
-                let k = keys[index].utf8Start
-                var same = true
-                for j in 0..<n where k[j] != b[s &+ j] {
-                    same = false
-                    break
-                }
-                if same { return index }
+        guard n < byLength.count else { return nil }
+        let (from, to) = byLength[n]
+        var k = from
+        while k < to {
+            let index = Int(sortedIndices[k])
+            let key = keys[index].utf8Start
+            var same = true
+            for j in 0..<n where key[j] != b[s &+ j] {
+                same = false
+                break
             }
-            return nil
+            if same { return index }
+            k &+= 1
         }
+        return nil
     }
+
+    /// `table` indices sorted by key length, and for each length the range of them that has it.
+    private static let sortedIndices: [Int32] = table.indices.sorted { table[$0].key.utf8CodeUnitCount < table[$1].key.utf8CodeUnitCount }.map(Int32.init)
+    private static let byLength: [(Int, Int)] = {
+        let longest = table.map(\.key.utf8CodeUnitCount).max() ?? 0
+        var ranges = [(Int, Int)](repeating: (0, 0), count: longest + 1)
+        for length in 0...longest {
+            let first = sortedIndices.firstIndex { table[Int($0)].key.utf8CodeUnitCount == length } ?? 0
+            let count = sortedIndices.filter { table[Int($0)].key.utf8CodeUnitCount == length }.count
+            ranges[length] = (first, first + count)
+        }
+        return ranges
+    }()
 
     /// The mapped keys, parallel to `table`.
     static let keys: [StaticString] = table.map(\.key)

@@ -82,7 +82,7 @@ struct JSONFlatteningParser {
             }
             if c == UInt8(ascii: "\\") {
                 escaped = true
-                k = try scanEscape(at: k)
+                k = try Self.scanEscape(b, at: k)
             } else if c < 0x20 {
                 throw ParseError(.jsonSyntax, "unescaped control character in a string", offset: k)
             } else {
@@ -95,7 +95,9 @@ struct JSONFlatteningParser {
 
     /// Validates the escape at `k` (the backslash) and returns the index after it.
     @inline(__always)
-    func scanEscape(at k: Int) throws(ParseError) -> Int {
+    static func scanEscape(_ b: UnsafeBufferPointer<UInt8>, at k: Int) throws(ParseError) -> Int {
+        let p = b.baseAddress!
+        let n = b.count
         guard k &+ 1 < n else { throw ParseError(.jsonSyntax, "unterminated string", offset: k) }
         switch p[k &+ 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
@@ -230,8 +232,13 @@ struct JSONFlatteningParser {
 
     /// The path for the key `b[s..<e]` under `prefix` (nil at the top level), its hash, and its interned index
     /// (-1 when not interned). `prefixIndex` is the prefix's interned index.
+    /// Static (not a method) so calling it from a mutating context does not copy the parser.
     @inline(__always)
-    func path(prefix: String?, prefixHash: UInt64, prefixIndex: Int32, _ s: Int, _ e: Int, escaped: Bool) -> (String, UInt64, Int32) {
+    static func path(
+        _ b: UnsafeBufferPointer<UInt8>, prefix: String?, prefixHash: UInt64, prefixIndex: Int32, _ s: Int, _ e: Int,
+        escaped: Bool
+    ) -> (String, UInt64, Int32) {
+        let p = b.baseAddress!
         var h = prefixHash
         if prefix != nil { h = FieldWriter.hash(h, UInt8(ascii: ".")) }
         if !escaped {
@@ -293,7 +300,7 @@ struct JSONFlatteningParser {
         repeat {
             let (s, e, escaped) = try scanString()
             try colon()
-            let (path, h, index) = path(prefix: prefix, prefixHash: prefixHash, prefixIndex: prefixIndex, s, e, escaped: escaped)
+            let (path, h, index) = Self.path(b, prefix: prefix, prefixHash: prefixHash, prefixIndex: prefixIndex, s, e, escaped: escaped)
             try value(path: path, hash: h, index: index, depth: depth)
         } while try separator(close: UInt8(ascii: "}"), inObject: true)
     }

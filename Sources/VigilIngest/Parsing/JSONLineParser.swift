@@ -80,8 +80,8 @@ enum JSONLineParser {
                 default: break
                 }
             }
-            let (path, h, index) = parser.path(prefix: nil, prefixHash: FieldWriter.hashBasis, prefixIndex: -1, ks, ke,
-                                               escaped: keyEscaped)
+            let (path, h, index) = JSONFlatteningParser.path(b, prefix: nil, prefixHash: FieldWriter.hashBasis, prefixIndex: -1,
+                                                             ks, ke, escaped: keyEscaped)
             try parser.value(path: path, hash: h, index: index, depth: 1)
             if rank < timeRank, let t = eventTime(b, vs, parser.i) {
                 time = t
