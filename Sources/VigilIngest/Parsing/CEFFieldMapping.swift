@@ -1,4 +1,5 @@
-/// How a CEF extension key maps to an ECS field, besides being kept as `cef.ext.<key>`.
+/// Known CEF extension keys: their prebuilt `cef.ext.<key>` path and, for common ArcSight keys, the ECS field
+/// they also feed.
 struct CEFFieldMapping: Sendable {
     enum Kind: Sendable {
         /// The value as a string.
@@ -12,13 +13,22 @@ struct CEFFieldMapping: Sendable {
     }
 
     var key: StaticString
-    var field: String
+    /// The ECS field, or nil for a known key that only gets its `cef.ext.` path.
+    var field: String?
     var kind: Kind
+    /// `cef.ext.<key>`, built once.
+    let extPath: String
+    /// Bloom bits (`FieldWriter`) of `extPath` and `field`.
+    let extBit: UInt64
+    let fieldBit: UInt64
 
-    init(_ key: StaticString, _ field: String, _ kind: Kind) {
+    init(_ key: StaticString, _ field: String?, _ kind: Kind) {
         self.key = key
         self.field = field
         self.kind = kind
+        extPath = "cef.ext." + key.description
+        extBit = FieldWriter.bit(extPath)
+        fieldBit = field.map(FieldWriter.bit) ?? 0
     }
 
     /// The index in `table` of the key `b[s..<e]`, compared as bytes (trivial values: no reference counting,
@@ -89,6 +99,66 @@ struct CEFFieldMapping: Sendable {
         .init("fsize", "file.size", .int),
         .init("dvc", "observer.ip", .string),
         .init("dvchost", "observer.hostname", .string),
+        .init("msg", nil, .string),
+        .init("rt", nil, .string),
+        .init("start", nil, .string),
+        .init("end", nil, .string),
+        .init("cat", nil, .string),
+        .init("cnt", nil, .string),
+        .init("cs1", nil, .string),
+        .init("cs2", nil, .string),
+        .init("cs3", nil, .string),
+        .init("cs4", nil, .string),
+        .init("cs5", nil, .string),
+        .init("cs6", nil, .string),
+        .init("cs1Label", nil, .string),
+        .init("cs2Label", nil, .string),
+        .init("cs3Label", nil, .string),
+        .init("cs4Label", nil, .string),
+        .init("cs5Label", nil, .string),
+        .init("cs6Label", nil, .string),
+        .init("cn1", nil, .string),
+        .init("cn2", nil, .string),
+        .init("cn3", nil, .string),
+        .init("cn1Label", nil, .string),
+        .init("cn2Label", nil, .string),
+        .init("cn3Label", nil, .string),
+        .init("cfp1", nil, .string),
+        .init("cfp2", nil, .string),
+        .init("cfp3", nil, .string),
+        .init("cfp4", nil, .string),
+        .init("cfp1Label", nil, .string),
+        .init("cfp2Label", nil, .string),
+        .init("cfp3Label", nil, .string),
+        .init("cfp4Label", nil, .string),
+        .init("deviceExternalId", nil, .string),
+        .init("deviceDirection", nil, .string),
+        .init("deviceFacility", nil, .string),
+        .init("deviceProcessName", nil, .string),
+        .init("deviceInboundInterface", nil, .string),
+        .init("deviceOutboundInterface", nil, .string),
+        .init("sproc", nil, .string),
+        .init("dproc", nil, .string),
+        .init("spid", nil, .string),
+        .init("dpid", nil, .string),
+        .init("sntdom", nil, .string),
+        .init("dntdom", nil, .string),
+        .init("fileHash", nil, .string),
+        .init("oldFileName", nil, .string),
+        .init("destinationServiceName", nil, .string),
+        .init("requestContext", nil, .string),
+        .init("sourceTranslatedAddress", nil, .string),
+        .init("sourceTranslatedPort", nil, .string),
+        .init("destinationTranslatedAddress", nil, .string),
+        .init("destinationTranslatedPort", nil, .string),
+        .init("flexString1", nil, .string),
+        .init("flexString2", nil, .string),
+        .init("dtz", nil, .string),
+        .init("art", nil, .string),
+        .init("c6a1", nil, .string),
+        .init("c6a2", nil, .string),
+        .init("c6a3", nil, .string),
+        .init("c6a4", nil, .string),
     ]
 
     /// Normalises outcome spellings to ECS `success` / `failure` / `unknown`.

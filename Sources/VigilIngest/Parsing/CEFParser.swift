@@ -15,11 +15,21 @@ enum CEFParser {
         "cef.device.vendor", "cef.device.product", "cef.device.version", "cef.signature_id", "cef.name", "cef.severity",
     ]
 
-    /// Parses `b[start..<end]`, which begins with `CEF:`.
+    /// Bloom bits (`FieldWriter`) of the header fields.
+    static let headerBloom: UInt64 = [
+        "cef.version", "cef.device.vendor", "cef.device.product", "cef.device.version", "cef.signature_id", "cef.name",
+        "cef.severity", "event.severity", "observer.vendor", "observer.product", "observer.version", "event.code",
+    ].reduce(0) { $0 | FieldWriter.bit($1) }
+
+    private static let userNameBit = FieldWriter.bit("user.name")
+
+    /// Parses `b[start..<end]`, which begins with `CEF:`. `bloom` holds the Bloom bits of fields already written
+    /// (a syslog header); a repeated extension key keeps its last value.
     static func parse(
         _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, context: ParseContext, limits: ParserLimits,
-        fields: inout Fields
+        fields: inout Fields, bloom: UInt64 = 0
     ) throws(ParseError) -> Output {
+        var bloom = bloom | headerBloom
         var i = start &+ 4
         let v0 = i
         while i < end, b[i] &- 48 <= 9 { i &+= 1 }
@@ -68,7 +78,8 @@ enum CEFParser {
             }
         }
         var output = Output(message: name, eventTime: nil)
-        try parseExtension(b, i, end, context: context, limits: limits, scratch: &scratch, fields: &fields, output: &output)
+        try parseExtension(b, i, end, context: context, limits: limits, scratch: &scratch, fields: &fields, bloom: &bloom,
+                           output: &output)
         return output
     }
 
@@ -79,7 +90,7 @@ enum CEFParser {
 
     private static func parseExtension(
         _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, context: ParseContext, limits: ParserLimits,
-        scratch: inout [UInt8], fields: inout Fields, output: inout Output
+        scratch: inout [UInt8], fields: inout Fields, bloom: inout UInt64, output: inout Output
     ) throws(ParseError) {
         guard start < end else { return }
         // Pass 1: where each key starts and where its '=' is. A key is preceded by a space (or the start).
@@ -142,7 +153,13 @@ enum CEFParser {
                     }
                 }
                 let value = escaped ? unescape(b, vs, ve, header: false, scratch: &scratch) : ByteText.string(b, vs, ve)
-                fields.append(FieldWriter.path("cef.ext", b, ks, eq), .string(value))
+                let known = CEFFieldMapping.lookup(b, ks, eq).map { CEFFieldMapping.table[$0] }
+                if let known {
+                    FieldWriter.set(&fields, known.extPath, bit: known.extBit, .string(value), bloom: &bloom)
+                } else {
+                    let path = FieldWriter.path("cef.ext", b, ks, eq)
+                    FieldWriter.set(&fields, path, bit: FieldWriter.bit(path), .string(value), bloom: &bloom)
+                }
                 switch eq &- ks {
                 case 2 where ByteText.equals(b, ks, eq, "rt"): times.0 = (vs, ve, escaped)
                 case 3 where ByteText.equals(b, ks, eq, "msg"): output.message = value
@@ -152,17 +169,18 @@ enum CEFParser {
                 case 5 where ByteText.equals(b, ks, eq, "duser"): duser = value
                 default: break
                 }
-                if let index = CEFFieldMapping.lookup(b, ks, eq) {
-                    let mapping = CEFFieldMapping.table[index]
+                if let mapping = known, let field = mapping.field {
+                    let converted: FieldValue?
                     switch mapping.kind {
-                    case .string: fields.append(mapping.field, .string(value))
-                    case .lowercased: fields.append(mapping.field, .string(value.lowercased()))
-                    case .int: if let n = ByteText.signedDecimal(b, vs, ve), !escaped { fields.append(mapping.field, .int(n)) }
-                    case .outcome: fields.append(mapping.field, .string(CEFFieldMapping.outcome(value)))
+                    case .string: converted = .string(value)
+                    case .lowercased: converted = .string(value.lowercased())
+                    case .int: converted = escaped ? nil : ByteText.signedDecimal(b, vs, ve).map { .int($0) }
+                    case .outcome: converted = .string(CEFFieldMapping.outcome(value))
                     }
+                    if let converted { FieldWriter.set(&fields, field, bit: mapping.fieldBit, converted, bloom: &bloom) }
                 }
             }
-            if let user = duser ?? suser { fields.append("user.name", .string(user)) }
+            if let user = duser ?? suser { FieldWriter.set(&fields, "user.name", bit: userNameBit, .string(user), bloom: &bloom) }
             func time(_ candidate: (Int, Int, Bool)?) -> Timestamp? {
                 guard let (s, e, escaped) = candidate else { return nil }
                 if escaped {

@@ -108,7 +108,7 @@ public struct EventParser: Sendable {
         }
         if cef != .never, ByteText.hasPrefix(b, at: header.messageStart, "CEF:") {
             let inner = try CEFParser.parse(b, header.messageStart, header.messageEnd, context: context, limits: limits,
-                                            fields: &fields)
+                                            fields: &fields, bloom: bloom)
             return makeEvent(b, context: context, format: .cef, eventTime: inner.eventTime ?? header.eventTime,
                              message: inner.message, fields: fields)
         }
