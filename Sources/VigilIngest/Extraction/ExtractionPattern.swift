@@ -42,7 +42,7 @@ public struct ExtractionPattern: Sendable {
     /// `captures[i].type`, as a trivial array for the matcher.
     let types: [CaptureType]
     /// Bloom bits (`FieldWriter`) of each capture's fields.
-    let fieldBits: [[UInt64]]
+    let fieldBits: [[UInt8]]
 
     /// Backtracking steps allowed per match attempt.
     static let budget = 256

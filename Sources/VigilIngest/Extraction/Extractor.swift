@@ -17,7 +17,7 @@ public struct Extractor: Sendable {
             setBits = set.map { FieldWriter.bit($0.0) }
         }
 
-        let setBits: [UInt64]
+        let setBits: [UInt8]
     }
 
     public var name: String
@@ -40,17 +40,17 @@ public struct Extractor: Sendable {
     }
 
     let maxCaptures: Int
-    let setBits: [UInt64]
+    let setBits: [UInt8]
 
     /// Writes constant fields.
     @inline(__always)
-    static func write(_ set: [(String, FieldValue)], _ bits: [UInt64], to fields: inout Fields, bloom: inout UInt64) {
+    static func write(_ set: [(String, FieldValue)], _ bits: [UInt8], to fields: inout Fields, bloom: inout PathBloom) {
         for k in set.indices { FieldWriter.set(&fields, set[k].0, bit: bits[k], set[k].1, bloom: &bloom) }
     }
 
     /// Applies the extractor to the message `m[start..<end]`. Returns the index of the pattern that matched,
     /// -1 when the kv rule alone applied, or nil when nothing matched (and no field was written).
-    func apply(_ m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields, bloom: inout UInt64) -> Int? {
+    func apply(_ m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields, bloom: inout PathBloom) -> Int? {
         if patterns.isEmpty {
             guard let keyValue, keyValue.apply(m, start, end, to: &fields, bloom: &bloom) else { return nil }
             Self.write(set, setBits, to: &fields, bloom: &bloom)

@@ -37,7 +37,7 @@ public struct ExtractorSet: Sendable {
     public func apply(
         program: String, message m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields
     ) -> String? {
-        var bloom = UInt64.max  // nothing known about `fields`: look before every write
+        var bloom = PathBloom.all  // nothing known about `fields`: look before every write
         return applyDetailed(program: program, message: m, start, end, to: &fields, bloom: &bloom).map { extractors[$0.extractor].name }
     }
 
@@ -45,7 +45,7 @@ public struct ExtractorSet: Sendable {
     @discardableResult
     func apply(
         program: String, message m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields,
-        bloom: inout UInt64
+        bloom: inout PathBloom
     ) -> String? {
         applyDetailed(program: program, message: m, start, end, to: &fields, bloom: &bloom).map { extractors[$0.extractor].name }
     }
@@ -53,7 +53,7 @@ public struct ExtractorSet: Sendable {
     /// Like `apply`, but says which extractor and which of its patterns (-1: the kv rule alone) matched.
     func applyDetailed(
         program: String, message m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields,
-        bloom: inout UInt64
+        bloom: inout PathBloom
     ) -> (extractor: Int, pattern: Int)? {
         var s = start
         while s < end, m[s] == 0x20 || m[s] == 0x09 { s += 1 }

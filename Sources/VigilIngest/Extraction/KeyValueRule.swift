@@ -80,7 +80,7 @@ public struct KeyValueRule: Sendable {
 
     /// Applies the rule to `b[start..<end]`. Returns false (and changes nothing) when a required key is missing.
     @discardableResult
-    func apply(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields, bloom: inout UInt64) -> Bool {
+    func apply(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields, bloom: inout PathBloom) -> Bool {
         guard requirementsMet(b, start, end) else { return false }
         var spans: [(Int, Int)] = []
         forEachPair(b, start, end) { pair in

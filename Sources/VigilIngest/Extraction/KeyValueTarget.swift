@@ -23,7 +23,7 @@ public struct KeyValueTarget: Sendable {
     }
 
     /// The Bloom bit (`FieldWriter`) of `field`.
-    let fieldBit: UInt64
+    let fieldBit: UInt8
 
     /// The converted value, or nil when it does not fit the kind.
     func convert(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> FieldValue? {

@@ -19,8 +19,8 @@ struct CEFFieldMapping: Sendable {
     /// `cef.ext.<key>`, built once.
     let extPath: String
     /// Bloom bits (`FieldWriter`) of `extPath` and `field`.
-    let extBit: UInt64
-    let fieldBit: UInt64
+    let extBit: UInt8
+    let fieldBit: UInt8
 
     init(_ key: StaticString, _ field: String?, _ kind: Kind) {
         self.key = key

@@ -16,10 +16,10 @@ enum CEFParser {
     ]
 
     /// Bloom bits (`FieldWriter`) of the header fields.
-    static let headerBloom: UInt64 = [
+    static let headerBloom = PathBloom(paths: [
         "cef.version", "cef.device.vendor", "cef.device.product", "cef.device.version", "cef.signature_id", "cef.name",
         "cef.severity", "event.severity", "observer.vendor", "observer.product", "observer.version", "event.code",
-    ].reduce(0) { $0 | FieldWriter.bit($1) }
+    ])
 
     private static let userNameBit = FieldWriter.bit("user.name")
 
@@ -27,9 +27,10 @@ enum CEFParser {
     /// (a syslog header); a repeated extension key keeps its last value.
     static func parse(
         _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, context: ParseContext, limits: ParserLimits,
-        fields: inout Fields, bloom: UInt64 = 0
+        fields: inout Fields, bloom: PathBloom = PathBloom()
     ) throws(ParseError) -> Output {
-        var bloom = bloom | headerBloom
+        var bloom = bloom
+        bloom.formUnion(headerBloom)
         var i = start &+ 4
         let v0 = i
         while i < end, b[i] &- 48 <= 9 { i &+= 1 }
@@ -90,7 +91,7 @@ enum CEFParser {
 
     private static func parseExtension(
         _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, context: ParseContext, limits: ParserLimits,
-        scratch: inout [UInt8], fields: inout Fields, bloom: inout UInt64, output: inout Output
+        scratch: inout [UInt8], fields: inout Fields, bloom: inout PathBloom, output: inout Output
     ) throws(ParseError) {
         guard start < end else { return }
         // Pass 1: where each key starts and where its '=' is. A key is preceded by a space (or the start).

@@ -2,20 +2,20 @@ import VigilEvents
 
 /// Fast ways to write fields: a set that compares lengths before contents, and paths built in one allocation.
 ///
-/// Parsers also keep a 64-bit Bloom filter of the paths they wrote (one bit per path: the top 6 bits of the
-/// path's FNV-1a hash), so a later write to a path that is certainly absent is a plain append.
+/// Parsers also keep a Bloom filter of the paths they wrote (`PathBloom`), so a later write to a path that is
+/// certainly absent is a plain append.
 enum FieldWriter {
     static let hashBasis: UInt64 = 0xCBF2_9CE4_8422_2325
 
     @inline(__always)
     static func hash(_ h: UInt64, _ c: UInt8) -> UInt64 { (h ^ UInt64(c)) &* 0x100_0000_01B3 }
 
-    /// The Bloom bit of a path hash.
+    /// The Bloom bit (`PathBloom`) of a path hash.
     @inline(__always)
-    static func bit(hash h: UInt64) -> UInt64 { 1 << (h >> 58) }
+    static func bit(hash h: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: h >> 56) }
 
     /// The Bloom bit of a path.
-    static func bit(_ path: String) -> UInt64 {
+    static func bit(_ path: String) -> UInt8 {
         var h = hashBasis
         if let done = path.utf8.withContiguousStorageIfAvailable({ bytes -> UInt64 in
             var x = h
@@ -31,10 +31,10 @@ enum FieldWriter {
 
     /// Sets `path` (whose Bloom bit is `bit`): a plain append when `bloom` says it is absent.
     @inline(__always)
-    static func set(_ fields: inout Fields, _ path: String, bit: UInt64, _ value: FieldValue, bloom: inout UInt64) {
-        if bloom & bit == 0 {
+    static func set(_ fields: inout Fields, _ path: String, bit: UInt8, _ value: FieldValue, bloom: inout PathBloom) {
+        if !bloom.contains(bit) {
             fields.append(path, value)
-            bloom |= bit
+            bloom.insert(bit)
         } else {
             set(&fields, path, value)
         }

@@ -21,7 +21,7 @@ struct JSONFlatteningParser {
     var values = 0
     var fields: Fields
     /// Bloom bits of the paths written (`FieldWriter`): a cheap filter before looking for a repeated path.
-    var seen: UInt64 = 0
+    var seen = PathBloom()
 
     init(_ b: UnsafeBufferPointer<UInt8>, limits: ParserLimits, fields: Fields) {
         self.b = b
@@ -261,8 +261,8 @@ struct JSONFlatteningParser {
     @inline(__always)
     mutating func add(_ path: String, _ hash: UInt64, _ value: FieldValue) throws(ParseError) {
         let bit = FieldWriter.bit(hash: hash)
-        if seen & bit != 0, FieldWriter.replace(&fields, path, value) { return }
-        seen |= bit
+        if seen.contains(bit), FieldWriter.replace(&fields, path, value) { return }
+        seen.insert(bit)
         guard fields.count < maxFields else {
             throw ParseError(.jsonTooManyFields, "more than \(maxFields) JSON fields", offset: i)
         }
@@ -349,7 +349,7 @@ struct JSONFlatteningParser {
                 let outerFields = fields
                 let outerSeen = seen
                 fields = Fields()
-                seen = 0
+                seen = PathBloom()
                 try object(prefix: path, prefixHash: hash, prefixIndex: -1, depth: depth &+ 1)
                 let element = fields
                 fields = outerFields

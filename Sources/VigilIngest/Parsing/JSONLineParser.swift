@@ -10,7 +10,7 @@ enum JSONLineParser {
         var message: String
         var eventTime: Timestamp?
         /// Bloom bits of the paths written (see `FieldWriter`).
-        var bloom: UInt64
+        var bloom: PathBloom
     }
 
     static func parse(
@@ -49,7 +49,7 @@ enum JSONLineParser {
         var timeRank = Int.max
         if parser.p[parser.i] == UInt8(ascii: "}") {
             parser.i &+= 1
-            return Output(message: "", eventTime: nil, bloom: 0)
+            return Output(message: "", eventTime: nil, bloom: PathBloom())
         }
         guard parser.p[parser.i] == UInt8(ascii: "\"") else {
             throw ParseError(.jsonSyntax, "expected a key or '}'", offset: parser.i)

@@ -9,7 +9,7 @@ enum StructuredDataPath {
         let id: [UInt8]
         let name: [UInt8]
         let path: String
-        let bit: UInt64
+        let bit: UInt8
     }
 
     private static let known: [Known] = [
@@ -29,7 +29,7 @@ enum StructuredDataPath {
     }
 
     /// The path and its Bloom bit (`FieldWriter.bit`).
-    static func make(_ b: UnsafeBufferPointer<UInt8>, id: (Int, Int), name: (Int, Int)) -> (String, UInt64) {
+    static func make(_ b: UnsafeBufferPointer<UInt8>, id: (Int, Int), name: (Int, Int)) -> (String, UInt8) {
         for entry in known where equal(entry.id, b, id.0, id.1) && equal(entry.name, b, name.0, name.1) {
             return (entry.path, entry.bit)
         }

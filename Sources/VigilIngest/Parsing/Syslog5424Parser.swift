@@ -16,9 +16,8 @@ enum Syslog5424Parser {
     /// Parses the header after `<PRI>` (at `start`) and appends its fields.
     static func parse(
         _ b: UnsafeBufferPointer<UInt8>, from start: Int, priority: SyslogPriority, limits: ParserLimits,
-        fields: inout Fields, bloom: inout UInt64
+        fields: inout Fields, bloom: inout PathBloom
     ) throws(ParseError) -> SyslogHeader {
-        bloom |= SyslogHeader.headerBloom
         let n = b.count
         var i = start
         // VERSION
@@ -134,7 +133,7 @@ enum Syslog5424Parser {
 
     /// One or more SD-ELEMENTs; `i` is at the first `[`, and ends after the last `]`.
     static func parseStructuredData(
-        _ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, limits: ParserLimits, fields: inout Fields, bloom: inout UInt64
+        _ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, limits: ParserLimits, fields: inout Fields, bloom: inout PathBloom
     ) throws(ParseError) {
         let n = b.count
         var params = 0
@@ -201,7 +200,7 @@ enum Syslog5424Parser {
                     value = ByteText.string(b, v0, v1)
                 }
                 let (path, bit) = StructuredDataPath.make(b, id: (id0, id1), name: (pn0, pn1))
-                bloom |= bit
+                bloom.insert(bit)
                 appendParam(path, value, from: firstSDField, to: &fields)
             }
         }

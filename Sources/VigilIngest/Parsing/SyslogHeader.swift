@@ -12,10 +12,10 @@ struct SyslogHeader {
     var program: String?
 
     /// Bloom bits (`FieldWriter`) of every header path either syslog parser writes.
-    static let headerBloom: UInt64 = [
+    static let headerBloom = PathBloom(paths: [
         "log.syslog.priority", "log.syslog.facility.code", "log.syslog.facility.name", "log.syslog.severity.code",
         "log.syslog.severity.name", "log.syslog.version", "host.name", "process.name", "process.pid", "log.syslog.msgid",
-    ].reduce(0) { $0 | FieldWriter.bit($1) }
+    ])
 
     /// Drops trailing LF, CR and NUL from MSG, which some senders count into the frame.
     @inline(__always)
