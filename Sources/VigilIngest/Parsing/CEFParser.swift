@@ -154,9 +154,10 @@ enum CEFParser {
                     }
                 }
                 let value = escaped ? unescape(b, vs, ve, header: false, scratch: &scratch) : ByteText.string(b, vs, ve)
-                let known = CEFFieldMapping.lookup(b, ks, eq).map { CEFFieldMapping.table[$0] }
+                let known = CEFFieldMapping.lookup(b, ks, eq)
                 if let known {
-                    FieldWriter.set(&fields, known.extPath, bit: known.extBit, .string(value), bloom: &bloom)
+                    let table = CEFFieldMapping.table
+                    FieldWriter.set(&fields, table[known].extPath, bit: table[known].extBit, .string(value), bloom: &bloom)
                 } else {
                     let path = FieldWriter.path("cef.ext", b, ks, eq)
                     FieldWriter.set(&fields, path, bit: FieldWriter.bit(path), .string(value), bloom: &bloom)
@@ -170,15 +171,17 @@ enum CEFParser {
                 case 5 where ByteText.equals(b, ks, eq, "duser"): duser = value
                 default: break
                 }
-                if let mapping = known, let field = mapping.field {
+                if let known, let field = CEFFieldMapping.table[known].field {
                     let converted: FieldValue?
-                    switch mapping.kind {
+                    switch CEFFieldMapping.table[known].kind {
                     case .string: converted = .string(value)
                     case .lowercased: converted = .string(value.lowercased())
                     case .int: converted = escaped ? nil : ByteText.signedDecimal(b, vs, ve).map { .int($0) }
                     case .outcome: converted = .string(CEFFieldMapping.outcome(value))
                     }
-                    if let converted { FieldWriter.set(&fields, field, bit: mapping.fieldBit, converted, bloom: &bloom) }
+                    if let converted {
+                        FieldWriter.set(&fields, field, bit: CEFFieldMapping.table[known].fieldBit, converted, bloom: &bloom)
+                    }
                 }
             }
             if let user = duser ?? suser { FieldWriter.set(&fields, "user.name", bit: userNameBit, .string(user), bloom: &bloom) }

@@ -36,8 +36,14 @@ enum FieldWriter {
             fields.append(path, value)
             bloom.insert(bit)
         } else {
-            set(&fields, path, value)
+            setSearching(&fields, path, value)
         }
+    }
+
+    /// The slow path of `set`, kept out of line so the fast path inlines.
+    @inline(never)
+    static func setSearching(_ fields: inout Fields, _ path: String, _ value: FieldValue) {
+        set(&fields, path, value)
     }
 
     /// Sets `path`, replacing an existing value. A miss (the usual case) costs one length compare per field.

@@ -111,8 +111,9 @@ enum InternedPaths {
     /// The interned path for the key `b[s..<e]` under the interned path `parent` (-1: top level) whose full
     /// path hashes to `h`: its string and index, or nil.
     @inline(__always)
-    static func lookup(hash h: UInt64, parent: Int32, _ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (String, Int32)? {
-        let table = Table.shared
+    static func lookup(
+        in table: Table, hash h: UInt64, parent: Int32, _ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int
+    ) -> (String, Int32)? {
         let mask = Table.slotCount &- 1
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {

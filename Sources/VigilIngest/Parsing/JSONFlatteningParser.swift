@@ -17,9 +17,13 @@ struct JSONFlatteningParser {
     let maxDepth: Int
     let maxFields: Int
     let maxValues: Int
+    /// The interned-path table, fetched once per parse.
+    let interned = InternedPaths.Table.shared
     var i = 0
     var values = 0
     var fields: Fields
+    /// `fields.count`, kept here because `Fields.count` is not inlinable across modules.
+    var fieldCount = 0
     /// Bloom bits of the paths written (`FieldWriter`): a cheap filter before looking for a repeated path.
     var seen = PathBloom()
 
@@ -31,6 +35,7 @@ struct JSONFlatteningParser {
         self.maxFields = limits.maxFields
         self.maxValues = limits.maxJSONValues
         self.fields = fields
+        self.fieldCount = fields.count
     }
 
     // MARK: Lexing
@@ -235,8 +240,8 @@ struct JSONFlatteningParser {
     /// Static (not a method) so calling it from a mutating context does not copy the parser.
     @inline(__always)
     static func path(
-        _ b: UnsafeBufferPointer<UInt8>, prefix: String?, prefixHash: UInt64, prefixIndex: Int32, _ s: Int, _ e: Int,
-        escaped: Bool
+        _ b: UnsafeBufferPointer<UInt8>, _ interned: InternedPaths.Table, prefix: String?, prefixHash: UInt64,
+        prefixIndex: Int32, _ s: Int, _ e: Int, escaped: Bool
     ) -> (String, UInt64, Int32) {
         let p = b.baseAddress!
         var h = prefixHash
@@ -244,7 +249,7 @@ struct JSONFlatteningParser {
         if !escaped {
             for k in s..<e { h = FieldWriter.hash(h, p[k]) }
             if prefix == nil || prefixIndex >= 0,
-               let (interned, index) = InternedPaths.lookup(hash: h, parent: prefix == nil ? -1 : prefixIndex, b, s, e)
+               let (interned, index) = InternedPaths.lookup(in: interned, hash: h, parent: prefix == nil ? -1 : prefixIndex, b, s, e)
             {
                 return (interned, h, index)
             }
@@ -263,10 +268,11 @@ struct JSONFlatteningParser {
         let bit = FieldWriter.bit(hash: hash)
         if seen.contains(bit), FieldWriter.replace(&fields, path, value) { return }
         seen.insert(bit)
-        guard fields.count < maxFields else {
+        guard fieldCount < maxFields else {
             throw ParseError(.jsonTooManyFields, "more than \(maxFields) JSON fields", offset: i)
         }
         fields.append(path, value)
+        fieldCount &+= 1
     }
 
     // MARK: Values
@@ -300,7 +306,7 @@ struct JSONFlatteningParser {
         repeat {
             let (s, e, escaped) = try scanString()
             try colon()
-            let (path, h, index) = Self.path(b, prefix: prefix, prefixHash: prefixHash, prefixIndex: prefixIndex, s, e, escaped: escaped)
+            let (path, h, index) = Self.path(b, interned, prefix: prefix, prefixHash: prefixHash, prefixIndex: prefixIndex, s, e, escaped: escaped)
             try value(path: path, hash: h, index: index, depth: depth)
         } while try separator(close: UInt8(ascii: "}"), inObject: true)
     }
@@ -348,12 +354,15 @@ struct JSONFlatteningParser {
                 // Flatten the element on its own, then append each of its fields to the lists.
                 let outerFields = fields
                 let outerSeen = seen
+                let outerCount = fieldCount
                 fields = Fields()
                 seen = PathBloom()
+                fieldCount = 0
                 try object(prefix: path, prefixHash: hash, prefixIndex: -1, depth: depth &+ 1)
                 let element = fields
                 fields = outerFields
                 seen = outerSeen
+                fieldCount = outerCount
                 for field in element {
                     var h = FieldWriter.hashBasis
                     for c in field.path.utf8 { h = FieldWriter.hash(h, c) }

@@ -80,7 +80,7 @@ enum JSONLineParser {
                 default: break
                 }
             }
-            let (path, h, index) = JSONFlatteningParser.path(b, prefix: nil, prefixHash: FieldWriter.hashBasis, prefixIndex: -1,
+            let (path, h, index) = JSONFlatteningParser.path(b, parser.interned, prefix: nil, prefixHash: FieldWriter.hashBasis, prefixIndex: -1,
                                                              ks, ke, escaped: keyEscaped)
             try parser.value(path: path, hash: h, index: index, depth: 1)
             if rank < timeRank, let t = eventTime(b, vs, parser.i) {
