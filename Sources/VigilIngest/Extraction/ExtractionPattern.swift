@@ -116,7 +116,15 @@ public struct ExtractionPattern: Sendable {
         _ m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, spans: UnsafeMutableBufferPointer<(Int, Int)>
     ) -> Bool {
         var budget = Self.budget
-        return elements.withUnsafeBufferPointer { els in
+        return match(m, start, end, spans: spans, budget: &budget)
+    }
+
+    /// `match` with the backtracking budget exposed (tests check that hostile input exhausts it).
+    func match(
+        _ m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, spans: UnsafeMutableBufferPointer<(Int, Int)>,
+        budget: inout Int
+    ) -> Bool {
+        elements.withUnsafeBufferPointer { els in
             literals.withUnsafeBufferPointer { lits in
                 types.withUnsafeBufferPointer { types in
                     Self.matchFrom(Matcher(els: els, lits: lits, types: types, m: m, end: end, spans: spans), 0, start, &budget)
