@@ -7,9 +7,9 @@ import VigilEvents
 /// required keys are present).
 public struct Extractor: Sendable {
     public struct Pattern: Sendable {
-        public var pattern: ExtractionPattern
+        public let pattern: ExtractionPattern
         /// Constant fields written when this pattern matches.
-        public var set: [(String, FieldValue)]
+        public let set: [(String, FieldValue)]
 
         public init(_ pattern: ExtractionPattern, set: [(String, FieldValue)] = []) {
             self.pattern = pattern
@@ -20,13 +20,13 @@ public struct Extractor: Sendable {
         let setBits: [UInt8]
     }
 
-    public var name: String
+    public let name: String
     /// `process.name` values this extractor serves; `*` serves every program (after the specific ones).
-    public var programs: [String]
-    public var patterns: [Pattern]
-    public var keyValue: KeyValueRule?
+    public let programs: [String]
+    public let patterns: [Pattern]
+    public let keyValue: KeyValueRule?
     /// Constant fields written whenever the extractor applies.
-    public var set: [(String, FieldValue)]
+    public let set: [(String, FieldValue)]
 
     public init(name: String, programs: [String], patterns: [Pattern] = [], keyValue: KeyValueRule? = nil,
                 set: [(String, FieldValue)] = []) {
