@@ -62,6 +62,12 @@ let benchmarks: @Sendable () -> Void = {
         while let frame = try decoder.decode(buffer: &buffer) { blackHole(frame) }
     }
 
+    Benchmark("Frame LF (SyslogFrameDecoder, ~300 B JSON lines)") { benchmark in
+        var decoder = SyslogFrameDecoder(mode: .lineFeed)
+        var buffer = IngestCorpus.jsonLines
+        while let frame = try decoder.decode(buffer: &buffer) { blackHole(frame) }
+    }
+
     Benchmark("Frame + parse RFC 5424 (octet-counted)") { benchmark in
         var decoder = SyslogFrameDecoder()
         var buffer = IngestCorpus.rfc5424OctetCounted
