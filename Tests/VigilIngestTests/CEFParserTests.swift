@@ -172,4 +172,14 @@ struct CEFParserTests {
         let ext = (0..<20).map { "k\($0)=v" }.joined(separator: " ")
         #expect(F.errorCode("CEF:0|V|P|1|s|n|0|\(ext)", .cef, limits: ParserLimits(maxFields: 10)) == "too_many_fields")
     }
+
+    @Test("A repeated extension key keeps its last value; no duplicate paths")
+    func repeatedKey() throws {
+        let e = try F.event("CEF:0|V|P|1|s|n|1|src=10.0.0.1 custom=a src=10.0.0.2 custom=b", .cef)
+        #expect(e.string("cef.ext.src") == "10.0.0.2")
+        #expect(e.string("source.ip") == "10.0.0.2")
+        #expect(e.string("cef.ext.custom") == "b")
+        let paths = e.fields.storage.map(\.path)
+        #expect(Set(paths).count == paths.count)
+    }
 }

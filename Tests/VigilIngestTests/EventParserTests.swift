@@ -60,4 +60,18 @@ struct EventParserTests {
         // Without extractors nothing is added.
         #expect(try F.event("<38>Nov 21 10:00:00 host sshd[1]: Failed password for root from 203.0.113.7 port 4242 ssh2").value(at: "user.name") == nil)
     }
+
+    @Test("An extractor overwriting a parsed field replaces it (no duplicate paths)")
+    func extractorOverwrites() throws {
+        let audit = try F.event(#"<13>1 - h audispd 4711 - - type=USER_LOGIN msg=audit(1795255200.123:456): pid=1234 uid=0 auid=1000 ses=1 msg='op=login acct="root" exe="/usr/sbin/sshd" hostname=? addr=203.0.113.7 terminal=ssh res=failed'"#,
+                                extractors: F.extractors)
+        #expect(audit.value(at: "process.pid") == .int(1234))
+        #expect(audit.fields.storage.filter { $0.path == "process.pid" }.count == 1)
+        let json = try F.event(#"{"process":{"name":"sshd"},"user":{"name":"someone-else"},"event":{"outcome":"unknown"},"message":"Failed password for root from 203.0.113.7 port 4242 ssh2"}"#,
+                               extractors: F.extractors)
+        #expect(json.string("user.name") == "root")
+        #expect(json.string("event.outcome") == "failure")
+        let paths = json.fields.storage.map(\.path)
+        #expect(Set(paths).count == paths.count)
+    }
 }

@@ -37,7 +37,8 @@ struct ExtractorSampleTests {
         for sample in ExtractorSample.all {
             var fields = Fields()
             var message = sample.message
-            let result = message.withUTF8 { set.applyDetailed(program: sample.program, message: $0, 0, $0.count, to: &fields) }
+            var bloom = PathBloom.all
+            let result = message.withUTF8 { set.applyDetailed(program: sample.program, message: $0, 0, $0.count, to: &fields, bloom: &bloom) }
             if let result { hit.insert("\(set.extractors[result.extractor].name)#\(result.pattern)") }
         }
         for extractor in set.extractors {

@@ -201,16 +201,16 @@ struct ExtractorSample: Sendable, CustomTestStringConvertible {
     static let auditd: [ExtractorSample] = [
         .init("audispd", #"type=USER_LOGIN msg=audit(1795255200.123:456): pid=1234 uid=0 auid=4294967295 ses=4294967295 subj=unconfined msg='op=login acct="root" exe="/usr/sbin/sshd" hostname=? addr=\#(ip) terminal=ssh res=failed'"#, "auditd",
               ["auditd.log.record_type": "USER_LOGIN", "event.action": "user_login", "auditd.log.sequence": 456, "process.pid": 1234,
-               "user.id": "0", "user.audit.id": "4294967295", "user.name": "root", "process.executable": "/usr/sbin/sshd",
+               "user.id": 0, "user.audit.id": 4294967295, "user.name": "root", "process.executable": "/usr/sbin/sshd",
                "source.ip": .string(ip), "auditd.log.terminal": "ssh", "auditd.log.op": "login", "event.outcome": "failure",
                "event.module": "auditd"]),
         .init("audit", #"node=web01 type=SYSCALL msg=audit(1795255200.456:789): arch=c000003e syscall=59 success=yes exit=0 a0=55d0 a1=55d1 a2=55d2 a3=0 items=2 ppid=1000 pid=1001 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="cat" exe="/usr/bin/cat" subj=unconfined key="shadow-read""#, "auditd",
               ["auditd.log.node": "web01", "auditd.log.record_type": "SYSCALL", "auditd.log.sequence": 789, "auditd.log.syscall": "59",
-               "event.outcome": "success", "process.parent.pid": 1000, "process.pid": 1001, "user.audit.id": "1000", "user.effective.id": "0",
+               "event.outcome": "success", "process.parent.pid": 1000, "process.pid": 1001, "user.audit.id": 1000, "user.effective.id": 0,
                "auditd.log.comm": "cat", "process.executable": "/usr/bin/cat", "auditd.log.key": "shadow-read", "auditd.data.arch": "c000003e",
                "auditd.data.a0": "55d0"]),
         .init("audisp-syslog", #"type=ADD_USER msg=audit(1795255300.000:900): pid=2000 uid=0 auid=1000 ses=3 msg='op=adding user id=1001 exe="/usr/sbin/useradd" hostname=web01 addr=? terminal=pts/0 res=success'"#, "auditd",
-              ["event.action": "add_user", "user.target.id": "1001", "source.address": "web01", "event.outcome": "success", "auditd.log.op": "adding"]),
+              ["event.action": "add_user", "user.target.id": 1001, "source.address": "web01", "event.outcome": "success", "auditd.log.op": "adding"]),
     ]
 
     static let kernel: [ExtractorSample] = [

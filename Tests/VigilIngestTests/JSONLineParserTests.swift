@@ -202,4 +202,22 @@ struct JSONLineParserTests {
         #expect(F.errorCode("", .json) == "empty")
         #expect(F.errorCode("   ", .json) == "empty")
     }
+
+    @Test("Interned common paths behave like any other path, including dotted keys that spell the same path")
+    func internedPaths() throws {
+        let e = try F.event(#"{"host":{"name":"a","os":{"name":"linux"}},"hostname":"h","host.name":"b","user":{"name":"u","nam":"x","namex":"y"},"x":{"name":"n"}}"#, .json)
+        #expect(e.value(at: "host.name") == "b")  // the later dotted key wins over the nested one
+        #expect(e.value(at: "host.os.name") == "linux")
+        #expect(e.value(at: "hostname") == "h")
+        #expect(e.value(at: "user.name") == "u")
+        #expect(e.value(at: "user.nam") == "x")
+        #expect(e.value(at: "user.namex") == "y")
+        #expect(e.value(at: "x.name") == "n")
+        let paths = e.fields.storage.map(\.path)
+        #expect(Set(paths).count == paths.count)
+        for name in InternedPaths.names where name != "message" {
+            let json = "{" + name.split(separator: ".").map { "\"\($0)\":{" }.joined().dropLast() + "1" + String(repeating: "}", count: name.split(separator: ".").count)
+            #expect(try F.event(json, .json).value(at: name) == .int(1), "\(name): \(json)")
+        }
+    }
 }

@@ -149,4 +149,20 @@ struct Syslog3164ParserTests {
     func truncated(_ text: String) {
         #expect(F.errorCode(text) == "truncated_header", "\(text)")
     }
+
+    @Test("Log-file lines without <PRI> (auth.log, RSYSLOG_FileFormat) parse as RFC 3164 without priority fields")
+    func logFileLines() throws {
+        let e = try F.event("Nov 21 10:00:00 web01 sshd[812]: Failed password for root from 203.0.113.7 port 4242 ssh2", .syslog,
+                            extractors: F.extractors)
+        #expect(e.format == .rfc3164)
+        #expect(e.value(at: "log.syslog.priority") == nil)
+        #expect(e.string("host.name") == "web01")
+        #expect(e.string("user.name") == "root")
+        let iso = try F.event("2026-11-21T11:00:00.123456+01:00 web01 sudo:    alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/id",
+                              extractors: F.extractors)
+        #expect(iso.eventTime == F.time("2026-11-21T10:00:00.123456Z"))
+        #expect(iso.string("user.target.name") == "root")
+        #expect(F.errorCode("Novelty is not a timestamp", .syslog) == "bad_pri")
+        #expect(F.errorCode("Nov 21 but no time", .syslog) == "bad_timestamp")
+    }
 }

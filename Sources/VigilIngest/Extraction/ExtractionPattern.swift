@@ -17,9 +17,15 @@ public struct ExtractionPattern: Sendable {
         public var type: CaptureType
     }
 
-    enum Element: Sendable {
-        case literal([UInt8])
-        case capture(Int)
+    /// A literal (a range of `literals`) or a capture (an index into `captures`); trivially copyable so
+    /// matching does no reference counting.
+    struct Element: Sendable {
+        var literalStart: Int32
+        var literalCount: Int32
+        /// The capture index, or -1 for a literal.
+        var capture: Int32
+
+        var isLiteral: Bool { capture < 0 }
     }
 
     /// A pattern that does not compile: what is wrong and the byte offset in the source.
@@ -31,6 +37,12 @@ public struct ExtractionPattern: Sendable {
     public let source: String
     public let captures: [Capture]
     let elements: [Element]
+    /// All literal bytes, back to back.
+    let literals: [UInt8]
+    /// `captures[i].type`, as a trivial array for the matcher.
+    let types: [CaptureType]
+    /// Bloom bits (`FieldWriter`) of each capture's fields.
+    let fieldBits: [[UInt8]]
 
     /// Backtracking steps allowed per match attempt.
     static let budget = 256
@@ -39,7 +51,14 @@ public struct ExtractionPattern: Sendable {
         self.source = source
         var elements: [Element] = []
         var captures: [Capture] = []
+        var literals: [UInt8] = []
         var literal: [UInt8] = []
+        func flush() {
+            guard !literal.isEmpty else { return }
+            elements.append(Element(literalStart: Int32(literals.count), literalCount: Int32(literal.count), capture: -1))
+            literals += literal
+            literal = []
+        }
         let bytes = Array(source.utf8)
         var i = 0
         while i < bytes.count {
@@ -74,19 +93,22 @@ public struct ExtractionPattern: Sendable {
                 type = t
             }
             if !literal.isEmpty {
-                elements.append(.literal(literal))
-                literal = []
-            } else if case .capture(let previous)? = elements.last, !captures[previous].type.isGreedy {
-                throw SyntaxError(message: "a capture after a '\(captures[previous].type.rawValue)' capture needs literal text between them", offset: i)
+                flush()
+            } else if let previous = elements.last, !previous.isLiteral, !captures[Int(previous.capture)].type.isGreedy {
+                let type = captures[Int(previous.capture)].type.rawValue
+                throw SyntaxError(message: "a capture after a '\(type)' capture needs literal text between them", offset: i)
             }
-            elements.append(.capture(captures.count))
+            elements.append(Element(literalStart: 0, literalCount: 0, capture: Int32(captures.count)))
             captures.append(Capture(fields: type == .kv ? [] : names, type: type))
             i = close + 1
         }
-        if !literal.isEmpty { elements.append(.literal(literal)) }
+        flush()
         guard !elements.isEmpty else { throw SyntaxError(message: "empty pattern", offset: 0) }
         self.elements = elements
         self.captures = captures
+        self.literals = literals
+        self.types = captures.map(\.type)
+        self.fieldBits = captures.map { $0.fields.map(FieldWriter.bit) }
     }
 
     /// Matches the whole of `m[start..<end]`; on success writes each capture's range into `spans`.
@@ -94,78 +116,108 @@ public struct ExtractionPattern: Sendable {
         _ m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, spans: UnsafeMutableBufferPointer<(Int, Int)>
     ) -> Bool {
         var budget = Self.budget
-        return elements.withUnsafeBufferPointer { els in
-            matchFrom(els, 0, m, start, end, spans, &budget)
-        }
+        return match(m, start, end, spans: spans, budget: &budget)
     }
 
-    private func matchFrom(
-        _ els: UnsafeBufferPointer<Element>, _ e: Int, _ m: UnsafeBufferPointer<UInt8>, _ pos: Int, _ end: Int,
-        _ spans: UnsafeMutableBufferPointer<(Int, Int)>, _ budget: inout Int
+    /// `match` with the backtracking budget exposed (tests check that hostile input exhausts it).
+    func match(
+        _ m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, spans: UnsafeMutableBufferPointer<(Int, Int)>,
+        budget: inout Int
     ) -> Bool {
-        if e == els.count { return pos == end }
-        switch els[e] {
-        case .literal(let lit):
-            guard Self.hasLiteral(lit, m, pos, end) else { return false }
-            return matchFrom(els, e + 1, m, pos + lit.count, end, spans, &budget)
-        case .capture(let index):
-            let type = captures[index].type
-            if type.isGreedy {
-                var k = pos
-                while k < end, type.allows(m[k]) { k += 1 }
-                if type == .ip {
-                    while k > pos, !IPAddressSyntax.isValid(m, pos, k), m[k - 1] == UInt8(ascii: ":") || m[k - 1] == UInt8(ascii: ".") {
-                        k -= 1
-                    }
-                    guard IPAddressSyntax.isValid(m, pos, k) else { return false }
-                } else if type == .int {
-                    guard k > pos, ByteText.signedDecimal(m, pos, k) != nil else { return false }
+        elements.withUnsafeBufferPointer { els in
+            literals.withUnsafeBufferPointer { lits in
+                types.withUnsafeBufferPointer { types in
+                    Self.matchFrom(Matcher(els: els, lits: lits, types: types, m: m, end: end, spans: spans), 0, start, &budget)
                 }
-                guard k > pos else { return false }
-                spans[index] = (pos, k)
-                return matchFrom(els, e + 1, m, k, end, spans, &budget)
             }
-            let minimum = type == .any ? 0 : 1
-            if e + 1 == els.count {
-                guard end - pos >= minimum else { return false }
-                spans[index] = (pos, end)
-                return true
-            }
-            guard case .literal(let lit) = els[e + 1] else { return false }
-            var from = pos + minimum
-            while let hit = Self.find(lit, m, from, end) {
-                budget -= 1
-                if budget <= 0 { return false }
-                spans[index] = (pos, hit)
-                if matchFrom(els, e + 2, m, hit + lit.count, end, spans, &budget) { return true }
-                from = hit + 1
-            }
-            return false
         }
     }
 
-    @inline(__always)
-    static func hasLiteral(_ lit: [UInt8], _ m: UnsafeBufferPointer<UInt8>, _ pos: Int, _ end: Int) -> Bool {
-        guard end - pos >= lit.count else { return false }
-        for k in 0..<lit.count where m[pos + k] != lit[k] { return false }
-        return true
-    }
+    /// What the recursive matcher needs, all trivially copyable.
+    private struct Matcher {
+        let els: UnsafeBufferPointer<Element>
+        let lits: UnsafeBufferPointer<UInt8>
+        let types: UnsafeBufferPointer<CaptureType>
+        let m: UnsafeBufferPointer<UInt8>
+        let end: Int
+        let spans: UnsafeMutableBufferPointer<(Int, Int)>
 
-    @inline(__always)
-    static func find(_ lit: [UInt8], _ m: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Int? {
-        guard let first = lit.first else { return from }
-        var k = from
-        let last = end - lit.count
-        while k <= last {
-            if m[k] == first, hasLiteral(lit, m, k, end) { return k }
-            k += 1
+        @inline(__always)
+        func literalMatches(_ el: Element, at pos: Int) -> Bool {
+            let n = Int(el.literalCount)
+            guard end &- pos >= n else { return false }
+            let l = Int(el.literalStart)
+            for k in 0..<n where m[pos &+ k] != lits[l &+ k] { return false }
+            return true
         }
-        return nil
+
+        @inline(__always)
+        func find(_ el: Element, from: Int) -> Int? {
+            let n = Int(el.literalCount)
+            let first = lits[Int(el.literalStart)]
+            var k = from
+            let last = end &- n
+            while k <= last {
+                if m[k] == first, literalMatches(el, at: k) { return k }
+                k &+= 1
+            }
+            return nil
+        }
     }
 
-    /// The first literal, when the pattern starts with one: a cheap pre-check.
-    var leadingLiteral: [UInt8]? {
-        if case .literal(let lit)? = elements.first { return lit }
-        return nil
+    private static func matchFrom(_ x: Matcher, _ e: Int, _ pos: Int, _ budget: inout Int) -> Bool {
+        if e == x.els.count { return pos == x.end }
+        let el = x.els[e]
+        if el.isLiteral {
+            guard x.literalMatches(el, at: pos) else { return false }
+            return matchFrom(x, e &+ 1, pos &+ Int(el.literalCount), &budget)
+        }
+        let index = Int(el.capture)
+        let type = x.types[index]
+        let m = x.m
+        if type.isGreedy {
+            var k = pos
+            while k < x.end, type.allows(m[k]) { k &+= 1 }
+            if type == .ip {
+                while k > pos, !IPAddressSyntax.isValid(m, pos, k), m[k &- 1] == UInt8(ascii: ":") || m[k &- 1] == UInt8(ascii: ".") {
+                    k &-= 1
+                }
+                guard IPAddressSyntax.isValid(m, pos, k) else { return false }
+            } else if type == .int {
+                guard k > pos, ByteText.signedDecimal(m, pos, k) != nil else { return false }
+            }
+            guard k > pos else { return false }
+            x.spans[index] = (pos, k)
+            return matchFrom(x, e &+ 1, k, &budget)
+        }
+        let minimum = type == .any ? 0 : 1
+        if e &+ 1 == x.els.count {
+            guard x.end &- pos >= minimum else { return false }
+            x.spans[index] = (pos, x.end)
+            return true
+        }
+        let next = x.els[e &+ 1]
+        guard next.isLiteral else { return false }
+        var from = pos &+ minimum
+        while let hit = x.find(next, from: from) {
+            budget &-= 1
+            if budget <= 0 { return false }
+            x.spans[index] = (pos, hit)
+            if matchFrom(x, e &+ 2, hit &+ Int(next.literalCount), &budget) { return true }
+            from = hit &+ 1
+        }
+        return false
+    }
+
+    /// Whether the message can match at all: its start equals the pattern's leading literal (if any).
+    @inline(__always)
+    func leadingLiteralMatches(_ m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard let first = elements.first, first.isLiteral else { return true }
+        let n = Int(first.literalCount)
+        guard end &- start >= n else { return false }
+        return literals.withUnsafeBufferPointer { lits in
+            for k in 0..<n where m[start &+ k] != lits[k] { return false }
+            return true
+        }
     }
 }

@@ -7,23 +7,26 @@ import VigilEvents
 /// required keys are present).
 public struct Extractor: Sendable {
     public struct Pattern: Sendable {
-        public var pattern: ExtractionPattern
+        public let pattern: ExtractionPattern
         /// Constant fields written when this pattern matches.
-        public var set: [(String, FieldValue)]
+        public let set: [(String, FieldValue)]
 
         public init(_ pattern: ExtractionPattern, set: [(String, FieldValue)] = []) {
             self.pattern = pattern
             self.set = set
+            setBits = set.map { FieldWriter.bit($0.0) }
         }
+
+        let setBits: [UInt8]
     }
 
-    public var name: String
+    public let name: String
     /// `process.name` values this extractor serves; `*` serves every program (after the specific ones).
-    public var programs: [String]
-    public var patterns: [Pattern]
-    public var keyValue: KeyValueRule?
+    public let programs: [String]
+    public let patterns: [Pattern]
+    public let keyValue: KeyValueRule?
     /// Constant fields written whenever the extractor applies.
-    public var set: [(String, FieldValue)]
+    public let set: [(String, FieldValue)]
 
     public init(name: String, programs: [String], patterns: [Pattern] = [], keyValue: KeyValueRule? = nil,
                 set: [(String, FieldValue)] = []) {
@@ -33,22 +36,32 @@ public struct Extractor: Sendable {
         self.keyValue = keyValue
         self.set = set
         maxCaptures = patterns.map(\.pattern.captures.count).max() ?? 0
+        setBits = set.map { FieldWriter.bit($0.0) }
     }
 
     let maxCaptures: Int
+    let setBits: [UInt8]
+
+    /// Writes constant fields.
+    @inline(__always)
+    static func write(_ set: [(String, FieldValue)], _ bits: [UInt8], to fields: inout Fields, bloom: inout PathBloom) {
+        for k in set.indices { FieldWriter.set(&fields, set[k].0, bit: bits[k], set[k].1, bloom: &bloom) }
+    }
 
     /// Applies the extractor to the message `m[start..<end]`. Returns the index of the pattern that matched,
     /// -1 when the kv rule alone applied, or nil when nothing matched (and no field was written).
-    func apply(_ m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields) -> Int? {
+    func apply(_ m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields, bloom: inout PathBloom) -> Int? {
         if patterns.isEmpty {
-            guard let keyValue, keyValue.apply(m, start, end, to: &fields) else { return nil }
-            for (path, value) in set { fields[path] = value }
+            guard let keyValue, keyValue.apply(m, start, end, to: &fields, bloom: &bloom) else { return nil }
+            Self.write(set, setBits, to: &fields, bloom: &bloom)
             return -1
         }
         return withUnsafeTemporaryAllocation(of: (Int, Int).self, capacity: max(1, maxCaptures)) { spans in
-            for (patternIndex, candidate) in patterns.enumerated() {
-                if let lead = candidate.pattern.leadingLiteral, !ExtractionPattern.hasLiteral(lead, m, start, end) { continue }
-                guard candidate.pattern.match(m, start, end, spans: spans) else { continue }
+            for patternIndex in patterns.indices {
+                guard patterns[patternIndex].pattern.leadingLiteralMatches(m, start, end),
+                      patterns[patternIndex].pattern.match(m, start, end, spans: spans)
+                else { continue }
+                let candidate = patterns[patternIndex]
                 let captures = candidate.pattern.captures
                 // A kv capture whose required keys are missing makes the pattern not match.
                 if let keyValue, !keyValue.require.isEmpty {
@@ -58,17 +71,20 @@ public struct Extractor: Sendable {
                     }
                     if !met { continue }
                 }
-                for (index, capture) in captures.enumerated() {
+                let bits = candidate.pattern.fieldBits
+                for index in captures.indices {
                     let (s, e) = spans[index]
-                    if capture.type == .kv {
-                        keyValue?.apply(m, s, e, to: &fields)
+                    let type = captures[index].type
+                    if type == .kv {
+                        keyValue?.apply(m, s, e, to: &fields, bloom: &bloom)
                         continue
                     }
-                    guard !capture.fields.isEmpty, let value = Self.captureValue(capture.type, m, s, e) else { continue }
-                    for field in capture.fields { fields[field] = value }
+                    guard !bits[index].isEmpty, let value = Self.captureValue(type, m, s, e) else { continue }
+                    let names = captures[index].fields
+                    for k in names.indices { FieldWriter.set(&fields, names[k], bit: bits[index][k], value, bloom: &bloom) }
                 }
-                for (path, value) in set { fields[path] = value }
-                for (path, value) in candidate.set { fields[path] = value }
+                Self.write(set, setBits, to: &fields, bloom: &bloom)
+                Self.write(candidate.set, candidate.setBits, to: &fields, bloom: &bloom)
                 return patternIndex
             }
             return nil

@@ -3,8 +3,15 @@ import VigilEvents
 /// All extractors, indexed by program. Immutable and `Sendable`: build one, share it across connections.
 public struct ExtractorSet: Sendable {
     public let extractors: [Extractor]
+    /// The same extractors, boxed so the hot path borrows them instead of copying each struct.
+    private let boxes: [Box]
     private let byProgram: [String: [Int]]
     private let wildcard: [Int]
+
+    private final class Box: Sendable {
+        let extractor: Extractor
+        init(_ extractor: Extractor) { self.extractor = extractor }
+    }
 
     public static let empty = ExtractorSet([])
 
@@ -19,6 +26,7 @@ public struct ExtractorSet: Sendable {
         }
         self.byProgram = byProgram
         self.wildcard = wildcard
+        boxes = extractors.map(Box.init)
     }
 
     public var isEmpty: Bool { extractors.isEmpty }
@@ -29,22 +37,33 @@ public struct ExtractorSet: Sendable {
     public func apply(
         program: String, message m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields
     ) -> String? {
-        applyDetailed(program: program, message: m, start, end, to: &fields).map { extractors[$0.extractor].name }
+        var bloom = PathBloom.all  // nothing known about `fields`: look before every write
+        return applyDetailed(program: program, message: m, start, end, to: &fields, bloom: &bloom).map { extractors[$0.extractor].name }
+    }
+
+    /// For parsers that track which paths they wrote (`FieldWriter`'s Bloom bits).
+    @discardableResult
+    func apply(
+        program: String, message m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields,
+        bloom: inout PathBloom
+    ) -> String? {
+        applyDetailed(program: program, message: m, start, end, to: &fields, bloom: &bloom).map { extractors[$0.extractor].name }
     }
 
     /// Like `apply`, but says which extractor and which of its patterns (-1: the kv rule alone) matched.
     func applyDetailed(
-        program: String, message m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields
+        program: String, message m: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields,
+        bloom: inout PathBloom
     ) -> (extractor: Int, pattern: Int)? {
         var s = start
         while s < end, m[s] == 0x20 || m[s] == 0x09 { s += 1 }
         if let indices = byProgram[program] {
             for index in indices {
-                if let pattern = extractors[index].apply(m, s, end, to: &fields) { return (index, pattern) }
+                if let pattern = boxes[index].extractor.apply(m, s, end, to: &fields, bloom: &bloom) { return (index, pattern) }
             }
         }
         for index in wildcard {
-            if let pattern = extractors[index].apply(m, s, end, to: &fields) { return (index, pattern) }
+            if let pattern = boxes[index].extractor.apply(m, s, end, to: &fields, bloom: &bloom) { return (index, pattern) }
         }
         return nil
     }

@@ -80,7 +80,7 @@ public struct KeyValueRule: Sendable {
 
     /// Applies the rule to `b[start..<end]`. Returns false (and changes nothing) when a required key is missing.
     @discardableResult
-    func apply(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields) -> Bool {
+    func apply(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to fields: inout Fields, bloom: inout PathBloom) -> Bool {
         guard requirementsMet(b, start, end) else { return false }
         var spans: [(Int, Int)] = []
         forEachPair(b, start, end) { pair in
@@ -88,7 +88,10 @@ public struct KeyValueRule: Sendable {
             let key = ByteText.string(b, pair.key.0, pair.key.1)
             if !ignore.isEmpty, ignore.contains(ByteText.string(b, v0, v1)) { return }
             guard let targets = map[key] else {
-                if let prefix { fields[prefix + key] = .string(ByteText.string(b, v0, v1)) }
+                if let prefix {
+                    let path = FieldWriter.path(prefix, dot: false, b, pair.key.0, pair.key.1)
+                    FieldWriter.set(&fields, path, bit: FieldWriter.bit(path), .string(ByteText.string(b, v0, v1)), bloom: &bloom)
+                }
                 return
             }
             for target in targets {
@@ -99,12 +102,14 @@ public struct KeyValueRule: Sendable {
                         for (index, capture) in pattern.captures.enumerated() where !capture.fields.isEmpty {
                             let (s, e) = spans[index]
                             guard let value = Extractor.captureValue(capture.type, b, s, e) else { continue }
-                            for field in capture.fields { fields[field] = value }
+                            for k in capture.fields.indices {
+                                FieldWriter.set(&fields, capture.fields[k], bit: pattern.fieldBits[index][k], value, bloom: &bloom)
+                            }
                         }
                     }
                 }
                 if let field = target.field, let value = target.convert(b, v0, v1) {
-                    fields[field] = value
+                    FieldWriter.set(&fields, field, bit: target.fieldBit, value, bloom: &bloom)
                 }
             }
         }

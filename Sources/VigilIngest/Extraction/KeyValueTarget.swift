@@ -7,19 +7,23 @@ public struct KeyValueTarget: Sendable {
     }
 
     /// The field to set; nil when only `pattern` captures are used.
-    public var field: String?
-    public var kind: Kind
+    public let field: String?
+    public let kind: Kind
     /// Value translations applied first, such as `failed: failure`.
-    public var values: [String: String]
+    public let values: [String: String]
     /// Matched against the value; its captures set fields (`audit(%{-}:%{auditd.log.sequence:int}):`).
-    public var pattern: ExtractionPattern?
+    public let pattern: ExtractionPattern?
 
     public init(field: String?, kind: Kind = .string, values: [String: String] = [:], pattern: ExtractionPattern? = nil) {
         self.field = field
         self.kind = kind
         self.values = values
         self.pattern = pattern
+        fieldBit = field.map(FieldWriter.bit) ?? 0
     }
+
+    /// The Bloom bit (`FieldWriter`) of `field`.
+    let fieldBit: UInt8
 
     /// The converted value, or nil when it does not fit the kind.
     func convert(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> FieldValue? {

@@ -15,11 +15,22 @@ enum CEFParser {
         "cef.device.vendor", "cef.device.product", "cef.device.version", "cef.signature_id", "cef.name", "cef.severity",
     ]
 
-    /// Parses `b[start..<end]`, which begins with `CEF:`.
+    /// Bloom bits (`FieldWriter`) of the header fields.
+    static let headerBloom = PathBloom(paths: [
+        "cef.version", "cef.device.vendor", "cef.device.product", "cef.device.version", "cef.signature_id", "cef.name",
+        "cef.severity", "event.severity", "observer.vendor", "observer.product", "observer.version", "event.code",
+    ])
+
+    private static let userNameBit = FieldWriter.bit("user.name")
+
+    /// Parses `b[start..<end]`, which begins with `CEF:`. `bloom` holds the Bloom bits of fields already written
+    /// (a syslog header); a repeated extension key keeps its last value.
     static func parse(
         _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, context: ParseContext, limits: ParserLimits,
-        fields: inout Fields
+        fields: inout Fields, bloom: PathBloom = PathBloom()
     ) throws(ParseError) -> Output {
+        var bloom = bloom
+        bloom.formUnion(headerBloom)
         var i = start &+ 4
         let v0 = i
         while i < end, b[i] &- 48 <= 9 { i &+= 1 }
@@ -68,7 +79,8 @@ enum CEFParser {
             }
         }
         var output = Output(message: name, eventTime: nil)
-        try parseExtension(b, i, end, context: context, limits: limits, scratch: &scratch, fields: &fields, output: &output)
+        try parseExtension(b, i, end, context: context, limits: limits, scratch: &scratch, fields: &fields, bloom: &bloom,
+                           output: &output)
         return output
     }
 
@@ -79,78 +91,109 @@ enum CEFParser {
 
     private static func parseExtension(
         _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, context: ParseContext, limits: ParserLimits,
-        scratch: inout [UInt8], fields: inout Fields, output: inout Output
+        scratch: inout [UInt8], fields: inout Fields, bloom: inout PathBloom, output: inout Output
     ) throws(ParseError) {
-        var pendingKey: (Int, Int)?
-        var valueStart = 0
-        var count = 0
-        var suser: String?
-        var duser: String?
-        // rt, end, start: value range and whether it holds escapes.
-        var times: ((Int, Int, Bool)?, (Int, Int, Bool)?, (Int, Int, Bool)?) = (nil, nil, nil)
-
-        func finish(_ key: (Int, Int), _ vs: Int, _ ve: Int) throws(ParseError) {
-            count &+= 1
-            guard count <= limits.maxFields else {
-                throw ParseError(.tooManyFields, "more than \(limits.maxFields) CEF extensions", offset: key.0)
+        guard start < end else { return }
+        // Pass 1: where each key starts and where its '=' is. A key is preceded by a space (or the start).
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: (end &- start) &+ 2) { (keys: UnsafeMutableBufferPointer<Int>) throws(ParseError) in
+            var count = 0
+            var anyBackslash = false
+            var i = start
+            let p = b.baseAddress!
+            while i < end {
+                // Eight bytes at a time to the next '=' or '\\' (the lowest flagged byte is exact).
+                if i &+ 8 <= end {
+                    let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                    let ones: UInt64 = 0x0101_0101_0101_0101
+                    let eq = w ^ (ones &* 0x3D)
+                    let bs = w ^ (ones &* 0x5C)
+                    let hit = (((eq &- ones) & ~eq) | ((bs &- ones) & ~bs)) & (ones &* 0x80)
+                    if hit == 0 {
+                        i &+= 8
+                        continue
+                    }
+                    i &+= hit.trailingZeroBitCount >> 3
+                }
+                let c = b[i]
+                if c == UInt8(ascii: "\\") {
+                    anyBackslash = true
+                    i &+= 2
+                    continue
+                }
+                if c == UInt8(ascii: "=") {
+                    var k = i
+                    while k > start, isKeyByte(b[k &- 1]) { k &-= 1 }
+                    if k < i, k == start || b[k &- 1] == UInt8(ascii: " ") {
+                        guard count / 2 < limits.maxFields else {
+                            throw ParseError(.tooManyFields, "more than \(limits.maxFields) CEF extensions", offset: k)
+                        }
+                        keys[count] = k
+                        keys[count &+ 1] = i
+                        count &+= 2
+                    }
+                }
+                i &+= 1
             }
-            var e = ve
-            while e > vs, b[e &- 1] == UInt8(ascii: " ") { e &-= 1 }
-            var escaped = false
-            for k in vs..<e where b[k] == UInt8(ascii: "\\") {
-                escaped = true
-                break
-            }
-            let value = escaped ? unescape(b, vs, e, header: false, scratch: &scratch) : ByteText.string(b, vs, e)
-            let key = ByteText.string(b, key.0, key.1)
-            fields.append("cef.ext." + key, .string(value))
-            switch key {
-            case "msg": output.message = value
-            case "rt": times.0 = (vs, e, escaped)
-            case "end": times.1 = (vs, e, escaped)
-            case "start": times.2 = (vs, e, escaped)
-            case "suser": suser = value
-            case "duser": duser = value
-            default: break
-            }
-            if let mapping = CEFFieldMapping.table[key] {
-                switch mapping.kind {
-                case .string: fields.append(mapping.field, .string(value))
-                case .lowercased: fields.append(mapping.field, .string(value.lowercased()))
-                case .int: if let n = Int64(value) { fields.append(mapping.field, .int(n)) }
-                case .outcome: fields.append(mapping.field, .string(CEFFieldMapping.outcome(value)))
+            // Pass 2: each value runs to the space before the next key.
+            var suser: String?
+            var duser: String?
+            var times: ((Int, Int, Bool)?, (Int, Int, Bool)?, (Int, Int, Bool)?) = (nil, nil, nil)
+            var pair = 0
+            while pair < count {
+                let ks = keys[pair]
+                let eq = keys[pair &+ 1]
+                let vs = eq &+ 1
+                var ve = pair &+ 2 < count ? keys[pair &+ 2] &- 1 : end
+                while ve > vs, b[ve &- 1] == UInt8(ascii: " ") { ve &-= 1 }
+                pair &+= 2
+                var escaped = false
+                if anyBackslash {
+                    for k in vs..<max(vs, ve) where b[k] == UInt8(ascii: "\\") {
+                        escaped = true
+                        break
+                    }
+                }
+                let value = escaped ? unescape(b, vs, ve, header: false, scratch: &scratch) : ByteText.string(b, vs, ve)
+                let known = CEFFieldMapping.lookup(b, ks, eq)
+                if let known {
+                    let table = CEFFieldMapping.table
+                    FieldWriter.set(&fields, table[known].extPath, bit: table[known].extBit, .string(value), bloom: &bloom)
+                } else {
+                    let path = FieldWriter.path("cef.ext", b, ks, eq)
+                    FieldWriter.set(&fields, path, bit: FieldWriter.bit(path), .string(value), bloom: &bloom)
+                }
+                switch eq &- ks {
+                case 2 where ByteText.equals(b, ks, eq, "rt"): times.0 = (vs, ve, escaped)
+                case 3 where ByteText.equals(b, ks, eq, "msg"): output.message = value
+                case 3 where ByteText.equals(b, ks, eq, "end"): times.1 = (vs, ve, escaped)
+                case 5 where ByteText.equals(b, ks, eq, "start"): times.2 = (vs, ve, escaped)
+                case 5 where ByteText.equals(b, ks, eq, "suser"): suser = value
+                case 5 where ByteText.equals(b, ks, eq, "duser"): duser = value
+                default: break
+                }
+                if let known, let field = CEFFieldMapping.table[known].field {
+                    let converted: FieldValue?
+                    switch CEFFieldMapping.table[known].kind {
+                    case .string: converted = .string(value)
+                    case .lowercased: converted = .string(value.lowercased())
+                    case .int: converted = escaped ? nil : ByteText.signedDecimal(b, vs, ve).map { .int($0) }
+                    case .outcome: converted = .string(CEFFieldMapping.outcome(value))
+                    }
+                    if let converted {
+                        FieldWriter.set(&fields, field, bit: CEFFieldMapping.table[known].fieldBit, converted, bloom: &bloom)
+                    }
                 }
             }
-        }
-
-        var i = start
-        while i < end {
-            let c = b[i]
-            if c == UInt8(ascii: "\\") {
-                i &+= 2
-                continue
-            }
-            if c == UInt8(ascii: "=") {
-                var k = i
-                while k > start, isKeyByte(b[k &- 1]) { k &-= 1 }
-                if k < i, k == start || b[k &- 1] == UInt8(ascii: " ") {
-                    if let key = pendingKey { try finish(key, valueStart, k > start ? k &- 1 : k) }
-                    pendingKey = (k, i)
-                    valueStart = i &+ 1
+            if let user = duser ?? suser { FieldWriter.set(&fields, "user.name", bit: userNameBit, .string(user), bloom: &bloom) }
+            func time(_ candidate: (Int, Int, Bool)?) -> Timestamp? {
+                guard let (s, e, escaped) = candidate else { return nil }
+                if escaped {
+                    var text = unescape(b, s, e, header: false, scratch: &scratch)
+                    return text.withUTF8 { CEFDate.parse($0, zone: context.timeZone, received: context.receivedTime) }
                 }
+                return CEFDate.parse(UnsafeBufferPointer(rebasing: b[s..<e]), zone: context.timeZone, received: context.receivedTime)
             }
-            i &+= 1
-        }
-        if let key = pendingKey { try finish(key, valueStart, end) }
-        if let user = duser ?? suser { fields.append("user.name", .string(user)) }
-        for candidate in [times.0, times.1, times.2] {
-            guard let (s, e, escaped) = candidate else { continue }
-            let text = escaped ? unescape(b, s, e, header: false, scratch: &scratch) : ByteText.string(b, s, e)
-            var copy = text
-            if let t = copy.withUTF8({ CEFDate.parse($0, zone: context.timeZone, received: context.receivedTime) }) {
-                output.eventTime = t
-                break
-            }
+            if let t = time(times.0) ?? time(times.1) ?? time(times.2) { output.eventTime = t }
         }
     }
 

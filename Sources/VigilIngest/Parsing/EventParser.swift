@@ -48,6 +48,9 @@ public struct EventParser: Sendable {
             }
             return try parseJSON(b, context: context)
         case .syslog:
+            if b[0] != UInt8(ascii: "<"), Syslog3164Parser.startsWithTimestamp(b) {
+                return try parseSyslog(b, context: context, cef: .never, hasPRI: false)
+            }
             guard b[0] == UInt8(ascii: "<") else { throw unrecognized(b, expected: .badPRI) }
             return try parseSyslog(b, context: context, cef: .never)
         case .cef:
@@ -62,7 +65,9 @@ public struct EventParser: Sendable {
             case UInt8(ascii: "{"): return try parseJSON(b, context: context)
             case UInt8(ascii: "<"): return try parseSyslog(b, context: context, cef: .ifPresent)
             case UInt8(ascii: "C") where ByteText.hasPrefix(b, at: 0, "CEF:"): return try parseBareCEF(b, context: context)
-            default: throw unrecognized(b, expected: .unknownFormat)
+            default:
+                if Syslog3164Parser.startsWithTimestamp(b) { return try parseSyslog(b, context: context, cef: .ifPresent, hasPRI: false) }
+                throw unrecognized(b, expected: .unknownFormat)
             }
         }
     }
@@ -91,23 +96,27 @@ public struct EventParser: Sendable {
               format: format, message: message, fields: fields, raw: Array(b))
     }
 
-    private func parseSyslog(_ b: UnsafeBufferPointer<UInt8>, context: ParseContext, cef: CEFHandling) throws(ParseError) -> Event {
+    /// `hasPRI: false` reads a log-file line (`Mmm dd hh:mm:ss host tag: msg`) as RFC 3164 without a priority.
+    private func parseSyslog(
+        _ b: UnsafeBufferPointer<UInt8>, context: ParseContext, cef: CEFHandling, hasPRI: Bool = true
+    ) throws(ParseError) -> Event {
         if let bad = UTF8Validator.firstInvalid(b) {
             throw ParseError(.invalidUTF8, "invalid UTF-8", offset: bad)
         }
         var i = 0
-        let priority = try SyslogPriority.parse(b, &i)
+        let priority = hasPRI ? try SyslogPriority.parse(b, &i) : nil
         var fields = Fields(minimumCapacity: 16)
+        var bloom = SyslogHeader.headerBloom
         let header: SyslogHeader
-        if Syslog5424Parser.matches(b, at: i) {
-            header = try Syslog5424Parser.parse(b, from: i, priority: priority, limits: limits, fields: &fields)
+        if let priority, Syslog5424Parser.matches(b, at: i) {
+            header = try Syslog5424Parser.parse(b, from: i, priority: priority, limits: limits, fields: &fields, bloom: &bloom)
         } else {
             header = try Syslog3164Parser.parse(b, from: i, priority: priority, context: context, cefAware: cef != .never,
                                                 fields: &fields)
         }
         if cef != .never, ByteText.hasPrefix(b, at: header.messageStart, "CEF:") {
             let inner = try CEFParser.parse(b, header.messageStart, header.messageEnd, context: context, limits: limits,
-                                            fields: &fields)
+                                            fields: &fields, bloom: bloom)
             return makeEvent(b, context: context, format: .cef, eventTime: inner.eventTime ?? header.eventTime,
                              message: inner.message, fields: fields)
         }
@@ -115,7 +124,7 @@ public struct EventParser: Sendable {
             throw ParseError(.cefHeader, "the syslog message does not start with 'CEF:'", offset: header.messageStart)
         }
         if let program = header.program, !extractors.isEmpty {
-            extractors.apply(program: program, message: b, header.messageStart, header.messageEnd, to: &fields)
+            extractors.apply(program: program, message: b, header.messageStart, header.messageEnd, to: &fields, bloom: &bloom)
         }
         return makeEvent(b, context: context, format: header.format, eventTime: header.eventTime,
                          message: ByteText.string(b, header.messageStart, header.messageEnd), fields: fields)
@@ -136,8 +145,9 @@ public struct EventParser: Sendable {
         let out = try JSONLineParser.parse(b, limits: limits, fields: &fields)
         if !extractors.isEmpty, case .string(let program)? = fields["process.name"] {
             var message = out.message
+            var bloom = out.bloom
             _ = message.withUTF8 { m in
-                extractors.apply(program: program, message: m, 0, m.count, to: &fields)
+                extractors.apply(program: program, message: m, 0, m.count, to: &fields, bloom: &bloom)
             }
         }
         return makeEvent(b, context: context, format: .json, eventTime: out.eventTime, message: out.message, fields: fields)

@@ -1,10 +1,9 @@
 /// Decodes the content of a validated JSON string (escapes included) into a Swift String.
 enum JSONStringDecoder {
+    /// The string content `b[s..<e]` (between the quotes); `escaped` says whether it holds backslashes.
     @inline(__always)
-    static func decode(_ b: UnsafeBufferPointer<UInt8>, _ token: JSONToken) -> String {
-        let s = Int(token.start)
-        let e = Int(token.end)
-        if !token.flag { return ByteText.string(b, s, e) }
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, escaped: Bool) -> String {
+        if !escaped { return ByteText.string(b, s, e) }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: e &- s) { out in
             let count = unescape(b, s, e, into: out)
             return String(decoding: UnsafeBufferPointer(rebasing: out[0..<count]), as: UTF8.self)
@@ -32,9 +31,9 @@ enum JSONStringDecoder {
             case UInt8(ascii: "r"): out[o] = 0x0D
             case UInt8(ascii: "t"): out[o] = 0x09
             case UInt8(ascii: "u"):
-                var scalar = JSONTokenizer.hex4(b, i) ?? 0xFFFD
+                var scalar = hex4(b, i) ?? 0xFFFD
                 i &+= 4
-                if scalar >= 0xD800, scalar <= 0xDBFF, let low = JSONTokenizer.hex4(b, i &+ 2) {
+                if scalar >= 0xD800, scalar <= 0xDBFF, let low = hex4(b, i &+ 2) {
                     scalar = 0x10000 &+ ((scalar &- 0xD800) << 10) &+ (low &- 0xDC00)
                     i &+= 6
                 }
@@ -69,5 +68,19 @@ enum JSONStringDecoder {
             out[o &+ 3] = UInt8(0x80 | (v & 0x3F))
             return o &+ 4
         }
+    }
+
+    /// Four hex digits at `b[at]`, or nil.
+    @inline(__always)
+    static func hex4(_ b: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32? {
+        guard at &+ 4 <= b.count else { return nil }
+        var v: UInt32 = 0
+        for k in at..<(at &+ 4) {
+            let c = b[k]
+            let d: UInt8
+            if c &- 48 <= 9 { d = c &- 48 } else if (c | 0x20) &- 97 <= 5 { d = (c | 0x20) &- 87 } else { return nil }
+            v = v << 4 | UInt32(d)
+        }
+        return v
     }
 }

@@ -6,9 +6,22 @@ import VigilEvents
 /// fractional seconds, an ISO 8601 timestamp (rsyslog's forward format), no hostname (`logger` to a local
 /// socket writes `<13>Nov 21 16:54:04 root: msg`), no timestamp, and no tag.
 /// The year is inferred from the received time and the stamp is read in the listener's zone.
+/// Log files (rsyslog's file formats, `/var/log/auth.log`) have no `<PRI>`: then `priority` is nil and the
+/// `log.syslog.priority`/`facility`/`severity` fields are absent.
 enum Syslog3164Parser {
+    /// Whether a line without `<PRI>` starts like a log-file line: `Mmm dd ` or `yyyy-mm-ddT`.
+    static func startsWithTimestamp(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if LocalTime.month(b, at: 0) != nil, b.count > 6, b[3] == UInt8(ascii: " "),
+           b[4] == UInt8(ascii: " ") || b[4] &- 48 <= 9
+        {
+            return true
+        }
+        return b.count > 19 && b[4] == UInt8(ascii: "-") && b[7] == UInt8(ascii: "-")
+            && (b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " ")) && b[0] &- 48 <= 9 && b[5] &- 48 <= 9
+    }
+
     static func parse(
-        _ b: UnsafeBufferPointer<UInt8>, from start: Int, priority: SyslogPriority, context: ParseContext,
+        _ b: UnsafeBufferPointer<UInt8>, from start: Int, priority: SyslogPriority?, context: ParseContext,
         cefAware: Bool, fields: inout Fields
     ) throws(ParseError) -> SyslogHeader {
         let n = b.count
@@ -38,7 +51,7 @@ enum Syslog3164Parser {
         }
         while i < n, b[i] == UInt8(ascii: " ") { i &+= 1 }
 
-        priority.append(to: &fields)
+        priority?.append(to: &fields)
         var program: String?
         if !(cefAware && ByteText.hasPrefix(b, at: i, "CEF:")) {
             var tokenEnd = i

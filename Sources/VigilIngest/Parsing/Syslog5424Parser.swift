@@ -13,12 +13,10 @@ enum Syslog5424Parser {
         return k > i && (k == b.count || b[k] == UInt8(ascii: " "))
     }
 
-    static let sdPrefix = "log.syslog.structured_data."
-
     /// Parses the header after `<PRI>` (at `start`) and appends its fields.
     static func parse(
         _ b: UnsafeBufferPointer<UInt8>, from start: Int, priority: SyslogPriority, limits: ParserLimits,
-        fields: inout Fields
+        fields: inout Fields, bloom: inout PathBloom
     ) throws(ParseError) -> SyslogHeader {
         let n = b.count
         var i = start
@@ -67,7 +65,7 @@ enum Syslog5424Parser {
         if b[i] == UInt8(ascii: "-") {
             i &+= 1
         } else if b[i] == UInt8(ascii: "[") {
-            try parseStructuredData(b, &i, limits: limits, fields: &fields)
+            try parseStructuredData(b, &i, limits: limits, fields: &fields, bloom: &bloom)
         } else {
             throw ParseError(.badStructuredData, "expected '-' or '[' to start the structured data", offset: i)
         }
@@ -137,7 +135,7 @@ enum Syslog5424Parser {
 
     /// One or more SD-ELEMENTs; `i` is at the first `[`, and ends after the last `]`.
     static func parseStructuredData(
-        _ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, limits: ParserLimits, fields: inout Fields
+        _ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, limits: ParserLimits, fields: inout Fields, bloom: inout PathBloom
     ) throws(ParseError) {
         let n = b.count
         var params = 0
@@ -146,7 +144,6 @@ enum Syslog5424Parser {
         while i < n, b[i] == UInt8(ascii: "[") {
             i &+= 1
             let (id0, id1) = try sdName(b, &i, what: "SD-ID")
-            let elementPrefix = sdPrefix + ByteText.string(b, id0, id1) + "."
             while true {
                 guard i < n else { throw ParseError(.truncatedHeader, "frame ends inside structured data", offset: i) }
                 if b[i] == UInt8(ascii: "]") {
@@ -204,7 +201,8 @@ enum Syslog5424Parser {
                 } else {
                     value = ByteText.string(b, v0, v1)
                 }
-                let path = elementPrefix + ByteText.string(b, pn0, pn1)
+                let (path, bit) = StructuredDataPath.make(b, id: (id0, id1), name: (pn0, pn1))
+                bloom.insert(bit)
                 appendParam(path, value, from: firstSDField, to: &fields)
             }
         }
@@ -214,7 +212,8 @@ enum Syslog5424Parser {
     @inline(__always)
     private static func appendParam(_ path: String, _ value: String, from first: Int, to fields: inout Fields) {
         if fields.count > first {
-            for existing in fields.storage[first...] where existing.path == path {
+            let count = path.utf8.count
+            for existing in fields.storage[first...] where existing.path.utf8.count == count && existing.path == path {
                 switch existing.value {
                 case .array(let items): fields[path] = .array(items + [.string(value)])
                 default: fields[path] = .array([existing.value, .string(value)])

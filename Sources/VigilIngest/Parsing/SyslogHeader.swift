@@ -11,6 +11,12 @@ struct SyslogHeader {
     /// The app-name or tag, which selects extractors.
     var program: String?
 
+    /// Bloom bits (`FieldWriter`) of every header path either syslog parser writes.
+    static let headerBloom = PathBloom(paths: [
+        "log.syslog.priority", "log.syslog.facility.code", "log.syslog.facility.name", "log.syslog.severity.code",
+        "log.syslog.severity.name", "log.syslog.version", "host.name", "process.name", "process.pid", "log.syslog.msgid",
+    ])
+
     /// Drops trailing LF, CR and NUL from MSG, which some senders count into the frame.
     @inline(__always)
     static func trimmedEnd(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
