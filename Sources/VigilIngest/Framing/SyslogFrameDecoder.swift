@@ -1,4 +1,9 @@
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Splits a TCP byte stream into syslog frames per RFC 6587: octet counting or LF, detected per frame.
 ///
@@ -43,8 +48,7 @@ public struct SyslogFrameDecoder: NIOSingleStepByteToMessageDecoder {
                 }
                 state = .frameStart
             case .skippingLine(let skipped):
-                if let lf = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
-                    let n = lf - buffer.readerIndex
+                if let n = Self.lineFeed(in: buffer, from: 0) {
                     buffer.moveReaderIndex(forwardBy: n + 1)
                     state = .frameStart
                     return .oversize(length: skipped + n)
@@ -132,30 +136,38 @@ public struct SyslogFrameDecoder: NIOSingleStepByteToMessageDecoder {
         return .needMore
     }
 
+    /// Offset of the first LF at or after `from` in the readable bytes (memchr: the hot path of LF framing).
+    @inline(__always)
+    private static func lineFeed(in buffer: ByteBuffer, from: Int) -> Int? {
+        buffer.withUnsafeReadableBytes { bytes -> Int? in
+            guard from < bytes.count, let base = bytes.baseAddress else { return nil }
+            guard let hit = memchr(base + from, 0x0A, bytes.count - from) else { return nil }
+            return UnsafeRawPointer(hit) - base
+        }
+    }
+
     private mutating func readLine(_ buffer: inout ByteBuffer) -> SyslogFrame? {
-        let view = buffer.readableBytesView
-        let searchStart = view.startIndex + scanned
-        if let lf = view[searchStart...].firstIndex(of: UInt8(ascii: "\n")) {
+        let readable = buffer.readableBytes
+        if let lf = Self.lineFeed(in: buffer, from: scanned) {
             scanned = 0
-            var length = lf - view.startIndex
+            var length = lf
             if length > maximumFrameLength {
                 buffer.moveReaderIndex(forwardBy: length + 1)
                 return .oversize(length: length)
             }
-            let hasCR = length > 0 && view[lf - 1] == UInt8(ascii: "\r")
+            let hasCR = length > 0 && buffer.getInteger(at: buffer.readerIndex + lf - 1, as: UInt8.self) == UInt8(ascii: "\r")
             if hasCR { length -= 1 }
             let line = buffer.readSlice(length: length)!
             buffer.moveReaderIndex(forwardBy: hasCR ? 2 : 1)
             return .message(line)
         }
-        if view.count > maximumFrameLength {
-            let n = view.count
-            buffer.moveReaderIndex(forwardBy: n)
+        if readable > maximumFrameLength {
+            buffer.moveReaderIndex(forwardBy: readable)
             scanned = 0
-            state = .skippingLine(skipped: n)
+            state = .skippingLine(skipped: readable)
             return nil
         }
-        scanned = view.count
+        scanned = readable
         return nil
     }
 

@@ -1,4 +1,4 @@
--- Vigil core schema: customers, incidents, evidence, timeline (also the ledger of applied hits), configuration audit.
+-- Vigil core schema: customers, incidents, evidence, timeline, hit ledger, configuration audit.
 -- Applied by Migrator inside one transaction under an advisory lock. Schema `vigil` and
 -- vigil.schema_migrations are created by the migrator itself before this file runs.
 
@@ -68,7 +68,7 @@ CREATE TABLE vigil.incidents (
     CHECK ((status = 'new') = (acknowledged_at IS NULL)),
     CHECK ((status IN ('new', 'acknowledged')) = (resolved_at IS NULL)),
     CHECK ((status = 'closed') = (closed_at IS NOT NULL))
-) WITH (fillfactor = 50);  -- room for HOT updates: open incidents are updated by every batch that hits them
+);
 COMMENT ON TABLE vigil.incidents IS 'Incidents: one per dedup key while open (new/acknowledged); a hit after resolution opens a new one linked by reopened_from.';
 COMMENT ON COLUMN vigil.incidents.id IS 'Incident number, as shown in pages and the CLI.';
 COMMENT ON COLUMN vigil.incidents.customer_id IS 'The customer the events belong to.';
@@ -114,13 +114,10 @@ CREATE INDEX incidents_customer_detected ON vigil.incidents (customer_id, detect
 CREATE INDEX incidents_open ON vigil.incidents (customer_id, priority) WHERE status IN ('new', 'acknowledged');
 CREATE INDEX incidents_reopened_from ON vigil.incidents (reopened_from) WHERE reopened_from IS NOT NULL;
 
--- The two high-volume child tables below (a row per hit or per evidence event) have no foreign keys: the
--- per-row checks cost more than the rest of the insert. The sink writes them in the same transaction as the
--- incident they belong to, nothing deletes incidents, and the daemon role has no DELETE privilege.
 CREATE TABLE vigil.incident_evidence (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    incident_id    bigint NOT NULL,
-    customer_id    text NOT NULL,
+    incident_id    bigint NOT NULL REFERENCES vigil.incidents (id),
+    customer_id    text NOT NULL REFERENCES vigil.customers (id),
     hit_id         uuid NOT NULL,
     event_sequence bigint NOT NULL,
     event_time     timestamptz NOT NULL,
@@ -129,12 +126,12 @@ CREATE TABLE vigil.incident_evidence (
     listener       text NOT NULL,
     peer           text NOT NULL,
     message        text NOT NULL,
-    fields         jsonb NOT NULL,
+    event          jsonb NOT NULL,
     raw            bytea NOT NULL
 );
 COMMENT ON TABLE vigil.incident_evidence IS 'The raw events behind each incident, up to the configured cap per incident (incidents.evidence_overflow counts the rest).';
 COMMENT ON COLUMN vigil.incident_evidence.id IS 'Row id; increases in arrival order.';
-COMMENT ON COLUMN vigil.incident_evidence.incident_id IS 'The incident (vigil.incidents.id; written in the same transaction, no foreign key for speed).';
+COMMENT ON COLUMN vigil.incident_evidence.incident_id IS 'The incident.';
 COMMENT ON COLUMN vigil.incident_evidence.customer_id IS 'The incident''s customer (copied for row-level security).';
 COMMENT ON COLUMN vigil.incident_evidence.hit_id IS 'The hit that brought the event.';
 COMMENT ON COLUMN vigil.incident_evidence.event_sequence IS 'The event''s sequence number in the daemon''s stream.';
@@ -144,14 +141,14 @@ COMMENT ON COLUMN vigil.incident_evidence.format IS 'Wire format: rfc5424, rfc31
 COMMENT ON COLUMN vigil.incident_evidence.listener IS 'The listener that received it.';
 COMMENT ON COLUMN vigil.incident_evidence.peer IS 'The sender''s address.';
 COMMENT ON COLUMN vigil.incident_evidence.message IS 'The free-text message.';
-COMMENT ON COLUMN vigil.incident_evidence.fields IS 'The parsed fields as a JSON object keyed by dotted path (ECS names): fields->>''user.name''.';
+COMMENT ON COLUMN vigil.incident_evidence.event IS 'The parsed event as JSON (sequence, times, source, format, message, fields by dotted path).';
 COMMENT ON COLUMN vigil.incident_evidence.raw IS 'The frame exactly as received.';
 CREATE INDEX incident_evidence_incident ON vigil.incident_evidence (incident_id, id);
 
 CREATE TABLE vigil.incident_timeline (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    incident_id bigint NOT NULL,
-    customer_id text NOT NULL,
+    incident_id bigint NOT NULL REFERENCES vigil.incidents (id),
+    customer_id text NOT NULL REFERENCES vigil.customers (id),
     at          timestamptz NOT NULL,
     kind        text NOT NULL CHECK (kind IN ('created', 'hit', 'level_raised', 'priority_changed', 'acknowledged',
                                               'resolved', 'closed', 'note', 'page', 'escalation')),
@@ -164,19 +161,17 @@ CREATE TABLE vigil.incident_timeline (
 );
 COMMENT ON TABLE vigil.incident_timeline IS 'Append-only history of each incident: status and priority changes, hits, pages, acknowledgements, escalations, notes. UPDATE and DELETE are refused.';
 COMMENT ON COLUMN vigil.incident_timeline.id IS 'Row id; increases in write order.';
-COMMENT ON COLUMN vigil.incident_timeline.incident_id IS 'The incident (vigil.incidents.id; written in the same transaction, no foreign key for speed).';
+COMMENT ON COLUMN vigil.incident_timeline.incident_id IS 'The incident.';
 COMMENT ON COLUMN vigil.incident_timeline.customer_id IS 'The incident''s customer (copied for row-level security).';
 COMMENT ON COLUMN vigil.incident_timeline.at IS 'When it happened.';
 COMMENT ON COLUMN vigil.incident_timeline.kind IS 'created, hit, level_raised, priority_changed, acknowledged, resolved, closed, note, page, escalation.';
 COMMENT ON COLUMN vigil.incident_timeline.actor IS 'Who acted: vigil for the daemon, else a person or system.';
 COMMENT ON COLUMN vigil.incident_timeline.detail IS 'What happened, in plain words.';
-COMMENT ON COLUMN vigil.incident_timeline.hit_id IS 'The hit, for hit entries (unique among them: each hit is applied once) and changes caused by a hit.';
+COMMENT ON COLUMN vigil.incident_timeline.hit_id IS 'The hit, for hit entries and changes caused by a hit.';
 COMMENT ON COLUMN vigil.incident_timeline.from_value IS 'Old value of a change (status, level or priority).';
 COMMENT ON COLUMN vigil.incident_timeline.to_value IS 'New value of a change.';
 COMMENT ON COLUMN vigil.incident_timeline.recorded_at IS 'When the row was written.';
 CREATE INDEX incident_timeline_incident ON vigil.incident_timeline (incident_id, id);
-CREATE UNIQUE INDEX incident_timeline_hit ON vigil.incident_timeline (hit_id) WHERE kind = 'hit';
-COMMENT ON INDEX vigil.incident_timeline_hit IS 'Each hit is applied exactly once: one hit entry per hit id (a replayed hit violates it and is skipped).';
 
 CREATE FUNCTION vigil.refuse_timeline_change() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -190,6 +185,17 @@ CREATE TRIGGER incident_timeline_append_only BEFORE UPDATE OR DELETE ON vigil.in
     FOR EACH ROW EXECUTE FUNCTION vigil.refuse_timeline_change();
 CREATE TRIGGER incident_timeline_no_truncate BEFORE TRUNCATE ON vigil.incident_timeline
     FOR EACH STATEMENT EXECUTE FUNCTION vigil.refuse_timeline_change();
+
+CREATE TABLE vigil.incident_hits (
+    hit_id      uuid PRIMARY KEY,
+    incident_id bigint NOT NULL REFERENCES vigil.incidents (id),
+    applied_at  timestamptz NOT NULL
+);
+COMMENT ON TABLE vigil.incident_hits IS 'Ledger of applied hits, so each hit is applied exactly once even when the spool replays it.';
+COMMENT ON COLUMN vigil.incident_hits.hit_id IS 'The hit''s unique id from the detection engine.';
+COMMENT ON COLUMN vigil.incident_hits.incident_id IS 'The incident the hit went to.';
+COMMENT ON COLUMN vigil.incident_hits.applied_at IS 'When the sink applied it.';
+CREATE INDEX incident_hits_incident ON vigil.incident_hits (incident_id);
 
 CREATE TABLE vigil.config_audit (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

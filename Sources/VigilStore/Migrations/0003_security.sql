@@ -47,7 +47,7 @@ CREATE FUNCTION vigil.analyst_may_see(customer text) RETURNS boolean
 COMMENT ON FUNCTION vigil.analyst_may_see(text) IS 'True when the current role (or a role it belongs to) is mapped to the customer in analyst_customers.';
 
 GRANT USAGE ON SCHEMA vigil TO vigil_daemon, vigil_analyst;
-GRANT SELECT, INSERT, UPDATE ON vigil.customers, vigil.incidents, vigil.incident_evidence,
+GRANT SELECT, INSERT, UPDATE ON vigil.customers, vigil.incidents, vigil.incident_evidence, vigil.incident_hits,
     vigil.config_audit, vigil.analyst_customers TO vigil_daemon;
 GRANT SELECT, INSERT ON vigil.incident_timeline TO vigil_daemon;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA vigil TO vigil_daemon;
@@ -60,6 +60,7 @@ ALTER TABLE vigil.customers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE vigil.incidents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE vigil.incident_evidence ENABLE ROW LEVEL SECURITY;
 ALTER TABLE vigil.incident_timeline ENABLE ROW LEVEL SECURITY;
+ALTER TABLE vigil.incident_hits ENABLE ROW LEVEL SECURITY;
 ALTER TABLE vigil.config_audit ENABLE ROW LEVEL SECURITY;
 ALTER TABLE vigil.analyst_customers ENABLE ROW LEVEL SECURITY;
 
@@ -67,6 +68,7 @@ CREATE POLICY daemon_all ON vigil.customers TO vigil_daemon USING (true) WITH CH
 CREATE POLICY daemon_all ON vigil.incidents TO vigil_daemon USING (true) WITH CHECK (true);
 CREATE POLICY daemon_all ON vigil.incident_evidence TO vigil_daemon USING (true) WITH CHECK (true);
 CREATE POLICY daemon_all ON vigil.incident_timeline TO vigil_daemon USING (true) WITH CHECK (true);
+CREATE POLICY daemon_all ON vigil.incident_hits TO vigil_daemon USING (true) WITH CHECK (true);
 CREATE POLICY daemon_all ON vigil.config_audit TO vigil_daemon USING (true) WITH CHECK (true);
 CREATE POLICY daemon_all ON vigil.analyst_customers TO vigil_daemon USING (true) WITH CHECK (true);
 

@@ -1,0 +1,720 @@
+import DequeModule
+import Foundation
+import VigilEvents
+
+/// Runs a rule set over events, one shard at a time: single-threaded, no locks, driven by event time.
+///
+/// Feed events with `process(_:)`; call `advance(to:)` with a watermark to close windows and detect silences
+/// when no events arrive. The engine never reads a clock: replaying the same events gives the same hits.
+public struct DetectionEngine {
+    public private(set) var ruleSet: RuleSet
+    public let options: EngineOptions
+    private var runtimes: [CustomerRuntime] = []
+    private var runtimeIndex: [CustomerID: Int] = [:]
+    private var lastCustomer: CustomerID?
+    private var lastRuntime = -1
+    private var arrival: UInt64 = 0
+    private var stats = EngineStatistics()
+    private var drainedSinceSweep = 0
+    /// Per matcher slot: the event stamp when last marked as a candidate (dedupes candidates without clearing).
+    private var marks: [UInt32]
+    private var stamp: UInt32 = 0
+    private var scratchCandidates: [Int32] = []
+
+    public init(ruleSet: RuleSet, options: EngineOptions = .init()) {
+        self.ruleSet = ruleSet
+        self.options = options
+        self.marks = [UInt32](repeating: 0, count: ruleSet.matching.slots.count)
+    }
+
+    // MARK: - Public API
+
+    /// Evaluates one event: detection hits at once, plus correlation hits whose windows the event's time settled.
+    public mutating func process(_ event: Event) -> [Hit] {
+        stats.eventsProcessed += 1
+        guard let ci = runtime(for: event.customer) else {
+            stats.eventsWithoutPlaybook += 1
+            return []
+        }
+        let program = runtimes[ci].program
+        let t = event.eventTime.nanoseconds
+        var out: [Hit] = []
+        var excluded = false
+        for ex in program.globalExclusions where ex.matcher.matches(event) {
+            excluded = true
+            break
+        }
+        if excluded {
+            stats.eventsExcluded += 1
+        } else {
+            arrival &+= 1
+            if runtimes[ci].maxSeen == .min { registerExpected(ci, at: t) }
+            let late = t < runtimes[ci].watermark
+            let table = ruleSet.matching
+            var candidates: [Int32] = []
+            swap(&candidates, &scratchCandidates)
+            stamp &+= 1
+            if stamp == 0 {
+                for i in marks.indices { marks[i] = 0 }
+                stamp = 1
+            }
+            let stamp = self.stamp
+            candidates.removeAll(keepingCapacity: true)
+            let local = runtimes[ci].instanceOfSlot
+            marks.withUnsafeMutableBufferPointer { marks in
+                local.withUnsafeBufferPointer { local in
+                    table.index.forEachCandidate(event) { slot in
+                        if marks[Int(slot)] != stamp {
+                            marks[Int(slot)] = stamp
+                            if local[Int(slot)] >= 0 { candidates.append(slot) }
+                        }
+                    }
+                }
+            }
+            if candidates.count > 1 { candidates.sort { local[Int($0)] < local[Int($1)] } }
+            var lateCounted = false
+            var box: EventBox?
+            stats.candidateTests &+= UInt64(candidates.count)
+            for slot in candidates {
+                guard table.slots[Int(slot)].matches(event) else { continue }
+                let i = local[Int(slot)]
+                let instance = program.detections[Int(i)]
+                stats.detectionMatches += 1
+                if instance.emits, let hit = detectionHit(ci, Int(i), event) { out.append(hit) }
+                if !instance.consumers.isEmpty {
+                    if late {
+                        if !lateCounted { stats.lateEventsDropped += 1; lateCounted = true }
+                    } else {
+                        if box == nil { box = EventBox(event) }
+                        runtimes[ci].pending.push(Pending(time: t, order: arrival, detection: i, box: box!))
+                    }
+                }
+            }
+            swap(&candidates, &scratchCandidates)
+        }
+        if t > runtimes[ci].maxSeen {
+            runtimes[ci].maxSeen = t
+            let w = t &- options.allowedLateness.nanoseconds
+            if w > runtimes[ci].watermark { runtimes[ci].watermark = w }
+        }
+        var released = drain(ci)
+        if released.isEmpty { return out }
+        released.append(contentsOf: out)
+        return released
+    }
+
+    /// Declares that no event older than `watermark` will come (for every customer): closes windows,
+    /// fires absence rules and releases buffered correlation input.
+    public mutating func advance(to watermark: Timestamp) -> [Hit] {
+        var out: [Hit] = []
+        for ci in runtimes.indices {
+            if watermark.nanoseconds > runtimes[ci].watermark { runtimes[ci].watermark = watermark.nanoseconds }
+            out.append(contentsOf: drain(ci))
+            sweep(ci, force: true)
+        }
+        return out
+    }
+
+    /// Swaps in a new rule set; state of rules whose definition (and inputs, and settings) did not change is kept.
+    public mutating func replace(ruleSet newSet: RuleSet) -> RuleSetDiff {
+        var diff = newSet.diff(from: ruleSet)
+        var kept = 0
+        var dropped = 0
+        var newRuntimes: [CustomerRuntime] = []
+        var newIndex: [CustomerID: Int] = [:]
+        for var rt in runtimes {
+            guard let program = newSet.programs[rt.program.customer] else {
+                dropped += rt.stores.count
+                continue
+            }
+            if program === rt.program {
+                rt.instanceOfSlot = newSet.matching.instanceOfSlot[program.customer] ?? []
+                newIndex[program.customer] = newRuntimes.count
+                newRuntimes.append(rt)
+                continue
+            }
+            let old = rt.program
+            var oldCorrelation: [String: Int] = [:]
+            for (i, c) in old.correlations.enumerated() { oldCorrelation[c.key] = i }
+            var oldDetection: [String: Int] = [:]
+            for (i, d) in old.detections.enumerated() { oldDetection[d.key] = i }
+            var stores = [GroupStore](repeating: GroupStore(), count: program.correlations.count)
+            var climbs = [[String: Deque<Int64>]](repeating: [:], count: program.correlations.count)
+            var correlationMap: [Int: Int] = [:]
+            for (n, c) in program.correlations.enumerated() {
+                if let o = oldCorrelation[c.key], old.correlations[o].fingerprint == c.fingerprint {
+                    stores[n] = rt.stores[o]
+                    climbs[n] = rt.correlationClimbs[o]
+                    correlationMap[o] = n
+                    kept += 1
+                }
+            }
+            dropped += old.correlations.count - correlationMap.count
+            var detectionMap: [Int: Int] = [:]
+            var subjects = [[String: SubjectState]](repeating: [:], count: program.detections.count)
+            for (n, d) in program.detections.enumerated() {
+                if let o = oldDetection[d.key], old.detections[o].fingerprint == d.fingerprint {
+                    detectionMap[o] = n
+                    subjects[n] = rt.subjects[o]
+                }
+            }
+            var pending = Heap<Pending>()
+            for p in rt.pending.items {
+                if let n = detectionMap[Int(p.detection)] {
+                    var q = p
+                    q.detection = Int32(n)
+                    pending.push(q)
+                }
+            }
+            var timers = Heap<Timer>()
+            for t in rt.timers.items {
+                if let n = correlationMap[Int(t.correlation)] {
+                    var u = t
+                    u.correlation = Int32(n)
+                    timers.push(u)
+                }
+            }
+            rt.program = program
+            rt.stores = stores
+            rt.correlationClimbs = climbs
+            rt.subjects = subjects
+            rt.pending = pending
+            rt.timers = timers
+            rt.instanceOfSlot = newSet.matching.instanceOfSlot[program.customer] ?? []
+            rt.totalGroups = stores.reduce(0) { $0 + $1.count }
+            newIndex[program.customer] = newRuntimes.count
+            newRuntimes.append(rt)
+        }
+        runtimes = newRuntimes
+        runtimeIndex = newIndex
+        lastCustomer = nil
+        lastRuntime = -1
+        ruleSet = newSet
+        marks = [UInt32](repeating: 0, count: newSet.matching.slots.count)
+        stamp = 0
+        diff.keptStates = kept
+        diff.droppedStates = dropped
+        return diff
+    }
+
+    /// Counters plus current state sizes.
+    public var statistics: EngineStatistics {
+        var s = stats
+        s.customers = runtimes.count
+        s.pendingOccurrences = runtimes.reduce(0) { $0 + $1.pending.count }
+        var byRule: [String: Int] = [:]
+        var live = 0
+        for rt in runtimes {
+            for (i, store) in rt.stores.enumerated() where store.count > 0 {
+                byRule[rt.program.correlations[i].key, default: 0] += store.count
+                live += store.count
+            }
+        }
+        s.liveGroups = live
+        s.liveGroupsByRule = byRule
+        return s
+    }
+
+    // MARK: - Runtime lookup
+
+    private mutating func runtime(for customer: CustomerID) -> Int? {
+        if lastRuntime >= 0, lastCustomer == customer { return lastRuntime }
+        if let i = runtimeIndex[customer] {
+            lastCustomer = customer
+            lastRuntime = i
+            return i
+        }
+        guard let program = ruleSet.programs[customer] else { return nil }
+        let i = runtimes.count
+        runtimes.append(CustomerRuntime(program: program, instanceOfSlot: ruleSet.matching.instanceOfSlot[customer] ?? []))
+        runtimeIndex[customer] = i
+        lastCustomer = customer
+        lastRuntime = i
+        return i
+    }
+
+    /// Absence rules with expected groups start their clocks at a customer's first event.
+    private mutating func registerExpected(_ ci: Int, at t: Int64) {
+        let program = runtimes[ci].program
+        for (c, inst) in program.correlations.enumerated() where inst.kind == .absence && !inst.expected.isEmpty {
+            for value in inst.expected {
+                let (s, created) = runtimes[ci].group(c, value, now: t)
+                guard created else { continue }
+                runtimes[ci].stores[c].states[Int(s)].values = [value]
+                runtimes[ci].stores[c].states[Int(s)].lastActivity = t
+                schedule(ci, c, s, at: t &+ inst.timespan.nanoseconds)
+            }
+        }
+    }
+
+    // MARK: - Draining buffered input in event-time order
+
+    private mutating func drain(_ ci: Int) -> [Hit] {
+        var out: [Hit] = []
+        let w = runtimes[ci].watermark
+        while true {
+            let nextPending = runtimes[ci].pending.first.flatMap { $0.time <= w ? $0 : nil }
+            let nextTimer = runtimes[ci].timers.first.flatMap { $0.deadline < w ? $0 : nil }
+            if nextPending == nil && nextTimer == nil { break }
+            if let p = nextPending, nextTimer == nil || p.time <= nextTimer!.deadline {
+                _ = runtimes[ci].pending.pop()
+                let instance = runtimes[ci].program.detections[Int(p.detection)]
+                for (c, k) in instance.consumers {
+                    feed(ci, c, k, .event(p.box), time: p.time, order: p.order, into: &out)
+                }
+            } else if let timer = runtimes[ci].timers.pop() {
+                fire(ci, timer, into: &out)
+            }
+            drainedSinceSweep += 1
+        }
+        if drainedSinceSweep >= 4096 {
+            sweep(ci, force: false)
+            drainedSinceSweep = 0
+        }
+        return out
+    }
+
+    private mutating func schedule(_ ci: Int, _ c: Int, _ s: Int32, at deadline: Int64) {
+        runtimes[ci].timerSequence &+= 1
+        let generation = runtimes[ci].stores[c].generation[Int(s)]
+        runtimes[ci].timers.push(Timer(deadline: deadline, sequence: runtimes[ci].timerSequence, correlation: Int32(c), slot: s, generation: generation))
+    }
+
+    /// Removes groups whose windows and quiet periods have passed.
+    private mutating func sweep(_ ci: Int, force: Bool) {
+        let w = runtimes[ci].watermark
+        guard w != .min else { return }
+        let program = runtimes[ci].program
+        for (c, inst) in program.correlations.enumerated() where inst.kind != .absence {
+            let horizon = inst.timespan.nanoseconds &+ (inst.spec.suppress ?? inst.timespan).nanoseconds
+            while let s = runtimes[ci].stores[c].oldest {
+                guard runtimes[ci].stores[c].lastTouch[Int(s)] < w &- horizon, runtimes[ci].stores[c].states[Int(s)].windowStart == nil else { break }
+                runtimes[ci].removeGroup(c, s)
+            }
+        }
+    }
+
+    // MARK: - Correlation updates
+
+    private func groupValues(_ payload: Payload, _ fields: [String]) -> [String]? {
+        var values: [String] = []
+        values.reserveCapacity(fields.count)
+        for f in fields {
+            switch payload {
+            case .event(let box):
+                guard let v = box.event.value(at: f), let s = DetectionEngine.text(v) else { return nil }
+                values.append(s)
+            case .hit(let box):
+                guard let g = box.hit.group.first(where: { $0.field == f }) else { return nil }
+                values.append(g.value)
+            }
+        }
+        return values
+    }
+
+    static func text(_ v: FieldValue) -> String? {
+        switch v {
+        case .null: return nil
+        case .array(let items):
+            let parts = items.compactMap { text($0) }
+            return parts.isEmpty ? nil : parts.joined(separator: ",")
+        default: return v.stringValue
+        }
+    }
+
+    private mutating func feed(_ ci: Int, _ c: Int, _ k: Int, _ payload: Payload, time t: Int64, order: UInt64, into out: inout [Hit]) {
+        let inst = runtimes[ci].program.correlations[c]
+        let input = inst.inputs[k]
+        guard let values = groupValues(payload, input.groupFields) else {
+            stats.groupFieldMissing += 1
+            return
+        }
+        var start = t
+        if case .hit(let box) = payload { start = min(t, box.hit.firstTime.nanoseconds) }
+        var occurrence = Occurrence(time: t, start: start, order: order, stage: Int32(k), number: 0, valueKey: nil, payload: payload)
+        if let vf = input.valueField {
+            let raw: FieldValue?
+            switch payload {
+            case .event(let box): raw = box.event.value(at: vf)
+            case .hit(let box): raw = box.hit.group.first { $0.field == vf }.map { .string($0.value) }
+            }
+            switch inst.kind {
+            case .valueCount:
+                guard let r = raw, let s = DetectionEngine.text(r) else { stats.valueFieldMissing += 1; return }
+                occurrence.valueKey = s
+            case .valueSum, .valueAvg, .valuePercentile:
+                guard let d = raw?.doubleValue, d.isFinite else { stats.valueFieldMissing += 1; return }
+                occurrence.number = d
+            default: break
+            }
+        }
+        stats.correlationUpdates += 1
+        let key = values.count == 1 ? values[0] : values.joined(separator: "\u{1F}")
+        // Caps: per rule, then per customer.
+        if runtimes[ci].stores[c].index[key] == nil {
+            if runtimes[ci].stores[c].count >= options.maxGroupsPerRule, let victim = runtimes[ci].stores[c].oldest {
+                runtimes[ci].removeGroup(c, victim)
+                stats.groupEvictions += 1
+            }
+            if runtimes[ci].totalGroups >= options.maxGroupsPerCustomer {
+                if let victim = runtimes[ci].stores[c].oldest {
+                    runtimes[ci].removeGroup(c, victim)
+                } else if let other = runtimes[ci].stores.indices.max(by: { runtimes[ci].stores[$0].count < runtimes[ci].stores[$1].count }),
+                          let victim = runtimes[ci].stores[other].oldest
+                {
+                    runtimes[ci].removeGroup(other, victim)
+                }
+                stats.groupEvictions += 1
+            }
+        }
+        let (s, created) = runtimes[ci].group(c, key, now: t)
+        var state = runtimes[ci].stores[c].take(s)
+        if created {
+            state.values = values
+            if inst.kind == .temporal { state.stageCounts = [Int32](repeating: 0, count: inst.inputs.count) }
+            if inst.kind == .temporalOrdered { state.partials = [Partial?](repeating: nil, count: inst.inputs.count) }
+        }
+        var fired: [Occurrence]?
+        var value = 0.0
+        let span = inst.timespan.nanoseconds
+        let suppress = (inst.spec.suppress ?? inst.timespan).nanoseconds
+
+        if inst.kind == .absence {
+            state.lastSeen = occurrence
+            state.lastActivity = t
+            runtimes[ci].stores[c].put(s, &state)
+            runtimes[ci].stores[c].generation[Int(s)] &+= 1
+            schedule(ci, c, s, at: t &+ span)
+            return
+        }
+        // Suppression: after a hit the group stays quiet while the burst goes on.
+        if state.quiet {
+            if t &- state.lastActivity > suppress {
+                state.quiet = false
+                state.clearWindow()
+            } else {
+                state.lastActivity = t
+                if inst.spec.realert == nil || inst.closeBased {
+                    stats.hitsSuppressed += 1
+                    runtimes[ci].stores[c].put(s, &state)
+                    return
+                }
+            }
+        }
+        state.lastActivity = t
+        switch inst.kind {
+        case .temporalOrdered:
+            let n = inst.inputs.count
+            let stage = Int(occurrence.stage)
+            for i in 0..<n where state.partials[i] != nil && state.partials[i]!.start < t &- span { state.partials[i] = nil }
+            if stage == 0 {
+                if occurrence.start >= t &- span { state.partials[0] = Partial(start: occurrence.start, entries: [occurrence]) }
+            } else if let p = state.partials[stage - 1], p.start >= t &- span {
+                let begin = min(p.start, occurrence.start)
+                if begin >= t &- span, state.partials[stage] == nil || state.partials[stage]!.start <= begin {
+                    state.partials[stage] = Partial(start: begin, entries: p.entries + [occurrence])
+                }
+            }
+            if let done = state.partials[n - 1] {
+                if quietBlocksRealert(state, inst, t) {
+                    state.partials[n - 1] = nil
+                } else {
+                    fired = done.entries
+                    value = Double(n)
+                }
+            }
+        default:
+            append(occurrence, to: &state, inst)
+            if state.entries.count > options.maxEntriesPerGroup {
+                evictFront(&state, inst)
+                stats.windowEntriesDropped += 1
+            }
+            if inst.closeBased {
+                if state.windowStart == nil {
+                    state.windowStart = t
+                    runtimes[ci].stores[c].put(s, &state)
+                    runtimes[ci].stores[c].generation[Int(s)] &+= 1
+                    schedule(ci, c, s, at: t &+ span)
+                    state = runtimes[ci].stores[c].take(s)
+                }
+            } else {
+                while let first = state.entries.first, first.start < t &- span { evictFront(&state, inst) }
+                if let v = aggregate(state, inst), inst.condition.holds(v), !quietBlocksRealert(state, inst, t) {
+                    fired = Array(state.entries)
+                    value = v
+                }
+            }
+        }
+        if let entries = fired {
+            state.clearWindow()
+            state.quiet = true
+            state.lastHit = t
+            state.lastActivity = t
+            let values = state.values
+            runtimes[ci].stores[c].put(s, &state)
+            emitCorrelation(ci, c, values: values, entries: entries, value: value, time: t, into: &out)
+        } else {
+            runtimes[ci].stores[c].put(s, &state)
+        }
+    }
+
+    /// In a quiet burst with `realert`, a new hit needs the realert interval to have passed.
+    private func quietBlocksRealert(_ state: GroupState, _ inst: CorrelationInstance, _ t: Int64) -> Bool {
+        guard state.quiet, let realert = inst.spec.realert else { return false }
+        return t &- state.lastHit < realert.nanoseconds
+    }
+
+    private func append(_ o: Occurrence, to state: inout GroupState, _ inst: CorrelationInstance) {
+        state.entries.append(o)
+        switch inst.kind {
+        case .valueCount: state.distinct[o.valueKey ?? "", default: 0] += 1
+        case .valueSum, .valueAvg:
+            state.sum += o.number
+            state.numeric += 1
+        case .valuePercentile:
+            let i = DetectionEngine.lowerBound(state.sorted, o.number)
+            state.sorted.insert(o.number, at: i)
+        case .temporal: state.stageCounts[Int(o.stage)] += 1
+        default: break
+        }
+    }
+
+    private func evictFront(_ state: inout GroupState, _ inst: CorrelationInstance) {
+        guard let o = state.entries.popFirst() else { return }
+        switch inst.kind {
+        case .valueCount:
+            let k = o.valueKey ?? ""
+            if let n = state.distinct[k] {
+                if n <= 1 { state.distinct.removeValue(forKey: k) } else { state.distinct[k] = n - 1 }
+            }
+        case .valueSum, .valueAvg:
+            state.sum -= o.number
+            state.numeric -= 1
+            if state.numeric == 0 { state.sum = 0 }
+        case .valuePercentile:
+            let i = DetectionEngine.lowerBound(state.sorted, o.number)
+            if i < state.sorted.count { state.sorted.remove(at: i) }
+        case .temporal: state.stageCounts[Int(o.stage)] -= 1
+        default: break
+        }
+    }
+
+    static func lowerBound(_ a: [Double], _ x: Double) -> Int {
+        var lo = 0
+        var hi = a.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if a[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// The number the condition is applied to; nil when there is none (no numeric values).
+    private func aggregate(_ state: GroupState, _ inst: CorrelationInstance) -> Double? {
+        switch inst.kind {
+        case .eventCount: return Double(state.entries.count)
+        case .valueCount: return Double(state.distinct.count)
+        case .temporal: return Double(state.stageCounts.reduce(0) { $0 + ($1 > 0 ? 1 : 0) })
+        case .valueSum: return state.numeric > 0 ? state.sum : nil
+        case .valueAvg: return state.numeric > 0 ? state.sum / Double(state.numeric) : nil
+        case .valuePercentile(let p):
+            guard !state.sorted.isEmpty else { return nil }
+            // Nearest rank: the smallest value with at least p% of the values at or below it.
+            let rank = max(1, Int((p / 100 * Double(state.sorted.count)).rounded(.up)))
+            return state.sorted[min(rank, state.sorted.count) - 1]
+        case .temporalOrdered: return nil
+        case .absence: return nil
+        }
+    }
+
+    /// A timer: a close-based window ends, or an absence deadline passes.
+    private mutating func fire(_ ci: Int, _ timer: Timer, into out: inout [Hit]) {
+        let c = Int(timer.correlation)
+        let s = timer.slot
+        guard c < runtimes[ci].stores.count, Int(s) < runtimes[ci].stores[c].keys.count else { return }
+        guard runtimes[ci].stores[c].live[Int(s)], runtimes[ci].stores[c].generation[Int(s)] == timer.generation else { return }
+        let inst = runtimes[ci].program.correlations[c]
+        if inst.kind == .absence {
+            let state = runtimes[ci].stores[c].take(s)
+            runtimes[ci].removeGroup(c, s)
+            let entries = state.lastSeen.map { [$0] } ?? []
+            emitCorrelation(ci, c, values: state.values, entries: entries, value: 0, time: timer.deadline, since: state.lastActivity, into: &out)
+            return
+        }
+        var state = runtimes[ci].stores[c].take(s)
+        let value = aggregate(state, inst)
+        let entries = Array(state.entries)
+        state.clearWindow()
+        if let value, inst.condition.holds(value) {
+            state.quiet = true
+            state.lastHit = timer.deadline
+            state.lastActivity = entries.last?.time ?? timer.deadline
+            let values = state.values
+            runtimes[ci].stores[c].put(s, &state)
+            emitCorrelation(ci, c, values: values, entries: entries, value: value, time: timer.deadline, into: &out)
+        } else {
+            runtimes[ci].stores[c].put(s, &state)
+        }
+    }
+
+    // MARK: - Hits
+
+    private mutating func emitCorrelation(_ ci: Int, _ c: Int, values: [String], entries: [Occurrence], value: Double, time: Int64,
+                                          since: Int64? = nil, into out: inout [Hit])
+    {
+        let program = runtimes[ci].program
+        let inst = program.correlations[c]
+        if let when = inst.spec.when, !when.holds(at: Timestamp(nanoseconds: time)) {
+            stats.hitsOutsideTimeWindow += 1
+            return
+        }
+        let key = values.joined(separator: "\u{1F}")
+        var occurrence = 1
+        if let climb = inst.spec.climb {
+            occurrence = recordClimb(&runtimes[ci].correlationClimbs[c], key: key, time: time, within: climb.within)
+        }
+        let group = zip(inst.groupNames, values).map { GroupValue(field: $0, value: $1) }
+        let hit = HitBuilder(program: program, options: options).correlationHit(inst, group: group, entries: entries, value: value,
+                                                                               time: time, since: since, occurrence: occurrence)
+        if inst.emits {
+            out.append(hit)
+            stats.hits += 1
+        }
+        let box = HitBox(hit)
+        for (c2, k2) in inst.consumers {
+            feed(ci, c2, k2, .hit(box), time: time, order: entries.last?.order ?? arrival, into: &out)
+        }
+    }
+
+    private func recordClimb(_ history: inout [String: Deque<Int64>], key: String, time: Int64, within: TimeSpan) -> Int {
+        var times = history.removeValue(forKey: key) ?? []
+        while let f = times.first, f < time &- within.nanoseconds { times.removeFirst() }
+        times.append(time)
+        let n = times.count
+        history[key] = times
+        if history.count > options.maxGroupsPerRule {
+            // Forget subjects whose last hit is out of the climbing window.
+            history = history.filter { $0.value.last.map { $0 >= time &- within.nanoseconds } ?? false }
+        }
+        return n
+    }
+
+    private mutating func detectionHit(_ ci: Int, _ i: Int, _ event: Event) -> Hit? {
+        let program = runtimes[ci].program
+        let inst = program.detections[i]
+        let spec = inst.spec
+        var group: [GroupValue] = []
+        for f in spec.groupBy {
+            group.append(GroupValue(field: f, value: event.value(at: f).flatMap { DetectionEngine.text($0) } ?? ""))
+        }
+        let t = event.eventTime.nanoseconds
+        var occurrence = 1
+        if spec.suppress != nil || spec.realert != nil || spec.climb != nil {
+            let key = group.map(\.value).joined(separator: "\u{1F}")
+            var state = runtimes[ci].subjects[i].removeValue(forKey: key) ?? SubjectState()
+            defer {
+                runtimes[ci].subjects[i][key] = state
+                if runtimes[ci].subjects[i].count > options.maxGroupsPerRule {
+                    let horizon = max((spec.suppress ?? .zero).nanoseconds, spec.realert?.nanoseconds ?? 0, spec.climb?.within.nanoseconds ?? 0)
+                    runtimes[ci].subjects[i] = runtimes[ci].subjects[i].filter { $0.value.lastActivity >= t &- horizon }
+                    stats.groupEvictions += 1
+                }
+            }
+            let suppress = (spec.suppress ?? spec.realert ?? .zero).nanoseconds
+            if state.quiet, t <= state.lastActivity &+ suppress {
+                state.lastActivity = t
+                if let realert = spec.realert, t &- state.lastHit >= realert.nanoseconds {
+                    // Remind: fall through to a new hit.
+                } else {
+                    stats.hitsSuppressed += 1
+                    return nil
+                }
+            }
+            state.quiet = spec.suppress != nil || spec.realert != nil
+            state.lastActivity = max(state.lastActivity, t)
+            state.lastHit = t
+            if let climb = spec.climb {
+                while let f = state.hitTimes.first, f < t &- climb.within.nanoseconds { state.hitTimes.removeFirst() }
+                state.hitTimes.append(t)
+                occurrence = state.hitTimes.count
+            }
+        }
+        stats.hits += 1
+        return HitBuilder(program: program, options: options).detectionHit(inst, event: event, group: group, occurrence: occurrence)
+    }
+}
+
+/// Suppression and climbing state of one subject of a detection rule.
+struct SubjectState: Sendable {
+    var quiet = false
+    var lastActivity: Int64 = .min
+    var lastHit: Int64 = .min
+    var hitTimes: Deque<Int64> = []
+}
+
+/// A matched event waiting for the watermark before it enters correlation state.
+struct Pending: Comparable, Sendable {
+    var time: Int64
+    var order: UInt64
+    var detection: Int32
+    var box: EventBox
+
+    static func < (a: Pending, b: Pending) -> Bool {
+        if a.time != b.time { return a.time < b.time }
+        if a.order != b.order { return a.order < b.order }
+        return a.detection < b.detection
+    }
+
+    static func == (a: Pending, b: Pending) -> Bool {
+        a.time == b.time && a.order == b.order && a.detection == b.detection
+    }
+}
+
+/// A deadline: a close-based window ends, or an absence rule's silence is long enough.
+struct Timer: Comparable, Sendable {
+    var deadline: Int64
+    var sequence: UInt64
+    var correlation: Int32
+    var slot: Int32
+    var generation: UInt32
+
+    static func < (a: Timer, b: Timer) -> Bool {
+        a.deadline != b.deadline ? a.deadline < b.deadline : a.sequence < b.sequence
+    }
+}
+
+/// One customer's live state inside an engine.
+struct CustomerRuntime {
+    var program: CustomerProgram
+    var maxSeen: Int64 = .min
+    var watermark: Int64 = .min
+    var pending = Heap<Pending>()
+    var timers = Heap<Timer>()
+    var timerSequence: UInt64 = 0
+    var stores: [GroupStore]
+    var correlationClimbs: [[String: Deque<Int64>]]
+    var subjects: [[String: SubjectState]]
+    /// Matcher slot → this program's detection index (-1: not run for this customer).
+    var instanceOfSlot: [Int32]
+    var totalGroups = 0
+
+    mutating func group(_ c: Int, _ key: String, now: Int64) -> (Int32, created: Bool) {
+        let r = stores[c].slot(for: key, now: now)
+        if r.created { totalGroups += 1 }
+        return r
+    }
+
+    mutating func removeGroup(_ c: Int, _ s: Int32) {
+        guard stores[c].live[Int(s)] else { return }
+        stores[c].remove(s)
+        totalGroups -= 1
+    }
+
+    init(program: CustomerProgram, instanceOfSlot: [Int32]) {
+        self.program = program
+        self.instanceOfSlot = instanceOfSlot
+        stores = [GroupStore](repeating: GroupStore(), count: program.correlations.count)
+        correlationClimbs = [[String: Deque<Int64>]](repeating: [:], count: program.correlations.count)
+        subjects = [[String: SubjectState]](repeating: [:], count: program.detections.count)
+    }
+}

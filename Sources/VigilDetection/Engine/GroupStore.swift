@@ -1,0 +1,165 @@
+import DequeModule
+import VigilEvents
+
+/// An event held by reference: buffered input, windows and evidence share one copy.
+final class EventBox: Sendable {
+    let event: Event
+    init(_ event: Event) { self.event = event }
+}
+
+/// A correlation hit held by reference, when it feeds another correlation.
+final class HitBox: Sendable {
+    let hit: Hit
+    init(_ hit: Hit) { self.hit = hit }
+}
+
+/// What a correlation input carries: an event, or a hit of a correlation it chains to.
+enum Payload: Sendable {
+    case event(EventBox)
+    case hit(HitBox)
+}
+
+/// One input to a correlation window.
+struct Occurrence: Sendable {
+    /// When the input happened: the event's time, or when a chained hit completed (its last event).
+    var time: Int64
+    /// Where it starts for window spans: the event's time, or a chained hit's first event.
+    var start: Int64
+    var order: UInt64
+    var stage: Int32
+    var number: Double
+    var valueKey: String?
+    var payload: Payload
+}
+
+/// A temporal_ordered partial match: the first `entries.count` stages, starting at `start`.
+struct Partial: Sendable {
+    var start: Int64
+    var entries: [Occurrence]
+}
+
+/// The state of one group of one correlation: its window and aggregates, and suppression.
+struct GroupState: Sendable {
+    var values: [String] = []
+    var entries: Deque<Occurrence> = []
+    var distinct: [String: Int] = [:]
+    var sum: Double = 0
+    var numeric: Int = 0
+    var sorted: [Double] = []
+    var stageCounts: [Int32] = []
+    var partials: [Partial?] = []
+    /// Close-based windows: where the open window started.
+    var windowStart: Int64?
+    /// After a hit: quiet while the burst goes on.
+    var quiet = false
+    var lastActivity: Int64 = .min
+    var lastHit: Int64 = .min
+    /// Absence: the last event heard.
+    var lastSeen: Occurrence?
+
+    mutating func clearWindow() {
+        entries.removeAll()
+        distinct.removeAll()
+        sum = 0
+        numeric = 0
+        sorted.removeAll()
+        for i in stageCounts.indices { stageCounts[i] = 0 }
+        for i in partials.indices { partials[i] = nil }
+        windowStart = nil
+    }
+}
+
+/// The groups of one correlation for one customer, with least-recently-used order for expiry and eviction.
+/// Links and times live in their own arrays, so walking the LRU list touches little memory.
+struct GroupStore: Sendable {
+    var keys: [String] = []
+    var states: [GroupState] = []
+    var prev: [Int32] = []
+    var next: [Int32] = []
+    var lastTouch: [Int64] = []
+    var generation: [UInt32] = []
+    var live: [Bool] = []
+    var index: [String: Int32] = [:]
+    var free: [Int32] = []
+    var head: Int32 = -1
+    var tail: Int32 = -1
+    var count = 0
+
+    /// The slot of `key`, creating it when missing.
+    mutating func slot(for key: String, now: Int64) -> (Int32, created: Bool) {
+        if let s = index[key] {
+            touch(s, now: now)
+            return (s, false)
+        }
+        let s: Int32
+        if let f = free.popLast() {
+            s = f
+            keys[Int(s)] = key
+            live[Int(s)] = true
+        } else {
+            s = Int32(keys.count)
+            keys.append(key)
+            states.append(GroupState())
+            prev.append(-1)
+            next.append(-1)
+            lastTouch.append(now)
+            generation.append(0)
+            live.append(true)
+        }
+        index[key] = s
+        count += 1
+        lastTouch[Int(s)] = now
+        linkAtTail(s)
+        return (s, true)
+    }
+
+    mutating func touch(_ s: Int32, now: Int64) {
+        if now > lastTouch[Int(s)] { lastTouch[Int(s)] = now }
+        guard tail != s else { return }
+        unlink(s)
+        linkAtTail(s)
+    }
+
+    mutating func remove(_ s: Int32) {
+        guard live[Int(s)] else { return }
+        unlink(s)
+        index.removeValue(forKey: keys[Int(s)])
+        live[Int(s)] = false
+        generation[Int(s)] &+= 1
+        states[Int(s)] = GroupState()
+        keys[Int(s)] = ""
+        free.append(s)
+        count -= 1
+    }
+
+    /// The least recently touched live slot.
+    var oldest: Int32? { head >= 0 ? head : nil }
+
+    private mutating func unlink(_ s: Int32) {
+        let p = prev[Int(s)]
+        let n = next[Int(s)]
+        if p >= 0 { next[Int(p)] = n } else { head = n }
+        if n >= 0 { prev[Int(n)] = p } else { tail = p }
+        prev[Int(s)] = -1
+        next[Int(s)] = -1
+    }
+
+    private mutating func linkAtTail(_ s: Int32) {
+        prev[Int(s)] = tail
+        next[Int(s)] = -1
+        if tail >= 0 { next[Int(tail)] = s } else { head = s }
+        tail = s
+    }
+
+    /// Moves a group's state out for mutation (swap, so no copy-on-write).
+    mutating func take(_ s: Int32) -> GroupState {
+        var out = GroupState()
+        swap(&out, &states[Int(s)])
+        return out
+    }
+
+    /// Moves a state back in (swap: no copy of its buffers).
+    mutating func put(_ s: Int32, _ state: inout GroupState) {
+        swap(&states[Int(s)], &state)
+    }
+}
