@@ -57,7 +57,7 @@ struct EvalCommand: AsyncParsableCommand {
         }
         guard let data = FileManager.default.contents(atPath: events) else { throw ValidationError("cannot read \(events)") }
         let reader = EvalEventReader(format: format, customer: customerID, fileName: events)
-        var engine = DetectionEngine(ruleSet: set, options: EngineOptions(allowedLateness: allowed))
+        let engine = DetectionEngine(ruleSet: set, options: EngineOptions(allowedLateness: allowed))
         var out = ""
         var maxTime: Timestamp?
         var skipped = 0

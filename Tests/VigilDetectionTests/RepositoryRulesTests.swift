@@ -42,7 +42,7 @@ struct RepositoryRulesTests {
         let set = try RuleLoader.load(root: RepositoryRulesTests.root, options: .init(defaultCustomer: RuleLoadOptions.evalCustomer))
         let text = try String(contentsOfFile: RepositoryRulesTests.root + "/library/linux/ssh_brute_force.events.jsonl", encoding: .utf8)
         func replay() throws -> [String] {
-            var engine = DetectionEngine(ruleSet: set)
+            let engine = DetectionEngine(ruleSet: set)
             var out: [String] = []
             var last = Timestamp.epoch
             for (i, line) in text.split(separator: "\n").enumerated() {

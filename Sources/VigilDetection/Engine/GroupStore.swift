@@ -38,34 +38,48 @@ struct Partial: Sendable {
     var entries: [Occurrence]
 }
 
-/// The state of one group of one correlation: its window and aggregates, and suppression.
+/// The state of one group of one correlation: its window and aggregates, and suppression. Kept small (the hot
+/// path touches one per update, among 100k+); what only some correlation types need lives in `extra`.
 struct GroupState: Sendable {
-    var values: [String] = []
     var entries: Deque<Occurrence> = []
-    var distinct: [String: Int] = [:]
     var sum: Double = 0
     var numeric: Int = 0
-    var sorted: [Double] = []
-    var stageCounts: [Int32] = []
-    var partials: [Partial?] = []
-    /// Close-based windows: where the open window started.
-    var windowStart: Int64?
+    /// Close-based windows: where the open window started (`.min`: none open).
+    var windowStart: Int64 = .min
     /// After a hit: quiet while the burst goes on.
     var quiet = false
     var lastActivity: Int64 = .min
     var lastHit: Int64 = .min
+    var extra: GroupExtra?
+
+    mutating func clearWindow() {
+        entries.removeAll(keepingCapacity: true)
+        sum = 0
+        numeric = 0
+        windowStart = .min
+        extra?.clear()
+    }
+}
+
+/// Per-group state only value_count, value_percentile, temporal, temporal_ordered and absence use.
+final class GroupExtra: @unchecked Sendable {
+    var distinct: [String: Int] = [:]
+    var sorted: [Double] = []
+    var stageCounts: [Int32] = []
+    var partials: [Partial?] = []
     /// Absence: the last event heard.
     var lastSeen: Occurrence?
 
-    mutating func clearWindow() {
-        entries.removeAll()
+    init(stages: Int) {
+        stageCounts = [Int32](repeating: 0, count: stages)
+        partials = [Partial?](repeating: nil, count: stages)
+    }
+
+    func clear() {
         distinct.removeAll()
-        sum = 0
-        numeric = 0
         sorted.removeAll()
         for i in stageCounts.indices { stageCounts[i] = 0 }
         for i in partials.indices { partials[i] = nil }
-        windowStart = nil
     }
 }
 

@@ -95,7 +95,7 @@ public enum FixtureRunner {
         } else if ruleSet.programs[customer] == nil {
             return FixtureOutcome(fixture: fixture, passed: false, diff: ["customer '\(customer)' has no playbook"], actual: [])
         }
-        var engine = DetectionEngine(ruleSet: ruleSet)
+        let engine = DetectionEngine(ruleSet: ruleSet)
         var hits: [Hit] = []
         var last = Timestamp.epoch
         var maxTime: Timestamp?
