@@ -8,6 +8,7 @@ struct Vigil: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ServeCommand.self,
+            ReloadCommand.self,
             RulesCommand.self,
             EvalCommand.self,
             ExplainCommand.self,

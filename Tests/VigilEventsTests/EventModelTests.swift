@@ -70,3 +70,29 @@ import VigilEvents
         #expect(e.jsonLine() == #"{"sequence":0,"customer":"bank","event_time":"1970-01-01T00:00:00Z","received_time":"1970-01-01T00:00:00Z","listener":"","peer":"","format":"json","message":"a \"q\"\n","fields":{"n":1},"raw":"x"}"#)
     }
 }
+
+@Suite struct IPAddressTests {
+    @Test func parsesAndPrints() {
+        #expect(IPAddress("203.0.113.7")?.description == "203.0.113.7")
+        #expect(IPAddress("2001:db8::1")?.description == "2001:db8::1")
+        #expect(IPAddress("::ffff:10.1.2.3")?.isIPv4 == true)
+        #expect(IPAddress("2001:0db8:0000:0000:0000:ff00:0042:8329")?.description == "2001:db8::ff00:42:8329")
+        #expect(IPAddress("fe80::1%eth0") == IPAddress("fe80::1"))
+        for bad in ["1.2.3", "1.2.3.256", "01.2.3.4", "1:2:3:4:5:6:7:8:9", "1::2::3", "g::1", "", "1.2.3.4.5"] {
+            #expect(IPAddress(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func cidrMatching() throws {
+        let v4 = try #require(CIDRBlock("10.1.0.0/16"))
+        #expect(v4.contains(IPAddress("10.1.200.3")!))
+        #expect(!v4.contains(IPAddress("10.2.0.1")!))
+        #expect(!v4.contains(IPAddress("::a01:1")!))
+        let v6 = try #require(CIDRBlock("2001:db8::/32"))
+        #expect(v6.contains(IPAddress("2001:db8:ffff::1")!))
+        #expect(!v6.contains(IPAddress("2001:db9::1")!))
+        #expect(CIDRBlock("0.0.0.0/0")!.contains(IPAddress("8.8.8.8")!))
+        #expect(CIDRBlock("10.0.0.0/33") == nil)
+        #expect(CIDRBlock("10.1.2.3/8")?.description == "10.0.0.0/8")
+    }
+}

@@ -1,0 +1,40 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+
+/// The HTTP side: `/healthz`, `/readyz`, `/metrics` (and, later, acknowledgement links).
+enum HTTPEndpoints {
+    static func makeRouter(registry: PrometheusCollectorRegistry, readiness: Readiness, admin: AdminEndpoints?) -> Router<BasicRequestContext> {
+        let router = Router()
+        admin?.register(on: router)
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        router.get("/readyz") { _, _ in
+            let (ready, detail) = readiness.status
+            return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: (ready ? "ready " : "not ready ") + detail + "\n")))
+        }
+        router.get("/metrics") { _, _ in
+            var bytes: [UInt8] = []
+            registry.emit(into: &bytes)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        return router
+    }
+
+    static func makeApplication(
+        address: String, port: Int, registry: PrometheusCollectorRegistry, readiness: Readiness, admin: AdminEndpoints?,
+        logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(registry: registry, readiness: readiness, admin: admin),
+            configuration: .init(address: .hostname(address, port: port), serverName: "vigil"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+}

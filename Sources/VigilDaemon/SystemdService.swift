@@ -1,0 +1,39 @@
+import Logging
+import ServiceLifecycle
+
+/// Tells systemd when Vigil is ready (listeners bound, database migrated), pings the watchdog while the
+/// health checks pass, and says STOPPING=1 on shutdown.
+final class SystemdService: Service {
+    private let notifier: SystemdNotifier
+    private let readiness: Readiness
+    private let logger: Logger
+
+    init(notifier: SystemdNotifier, readiness: Readiness, logger: Logger) {
+        self.notifier = notifier
+        self.readiness = readiness
+        self.logger = logger
+    }
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled, !readiness.status.ready {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            guard !Task.isCancelled else { return }
+            notifier.ready(status: readiness.status.detail)
+            logger.info("ready", metadata: ["status": "\(readiness.status.detail)"])
+            guard let interval = notifier.watchdogInterval else {
+                try? await gracefulShutdown()
+                return
+            }
+            while !Task.isCancelled {
+                // Only a daemon whose listeners are up may pet the watchdog.
+                if readiness.status.detail.contains("listeners=bound") { notifier.watchdog() }
+                try? await Task.sleep(for: interval)
+            }
+        } onGracefulShutdown: {
+            self.notifier.stopping()
+            self.readiness.setStopping()
+        }
+    }
+}

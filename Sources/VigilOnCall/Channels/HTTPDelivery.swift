@@ -1,0 +1,22 @@
+import AsyncHTTPClient
+import NIOCore
+import VigilEvents
+
+/// Executes one provider request and classifies the answer.
+enum HTTPDelivery {
+    /// Sends `request`; `providerID` reads the provider's message id from a 2xx body.
+    static func send(_ request: HTTPClientRequest, client: HTTPClient, timeout: TimeSpan,
+                     providerID: @Sendable (String) -> String? = { _ in nil },
+                     classify: (@Sendable (Int, String) -> DeliveryOutcome?)? = nil) async -> DeliveryOutcome {
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            let buffer = try await response.body.collect(upTo: 64 * 1024)
+            let body = String(buffer: buffer)
+            if let special = classify?(Int(response.status.code), body) { return special }
+            let id = (200..<300).contains(Int(response.status.code)) ? providerID(body) : nil
+            return HTTPOutcomeClassifier.classify(status: response.status, headers: response.headers, body: body, providerID: id)
+        } catch {
+            return HTTPOutcomeClassifier.classify(error: error)
+        }
+    }
+}
