@@ -60,6 +60,16 @@ struct ExtensionTests {
         #expect(hits.compactMap { $0.group.first?.value }.sorted() == ["ids1", "ids2"])
     }
 
+    @Test func expectedSourcesOfASilentCustomerAreWatchedToo() throws {
+        let rule = ExtensionTests.heartbeat.replacingOccurrences(of: "group-by: [host.name]", with: "group-by: [host.name]\n        expect: ['%sensors%']")
+        let pb = "id: bank\nname: Bank\ntimezone: UTC\nenable: [source-silent]\nplaceholders:\n    sensors: [ids1]\n"
+        let set = try load([rule], playbooks: ["bank": pb], defaultCustomer: nil)
+        let engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
+        // No event at all from the bank: the daemon's clock-driven watermark is enough.
+        #expect(engine.advance(to: at(0)).isEmpty)
+        #expect(engine.advance(to: at(1801)).compactMap { $0.group.first?.value } == ["ids1"])
+    }
+
     static let adminLogin = """
         title: Admin login
         id: admin-login

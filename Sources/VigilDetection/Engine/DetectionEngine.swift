@@ -109,6 +109,13 @@ public final class DetectionEngine {
     /// fires absence rules and releases buffered correlation input.
     public func advance(to watermark: Timestamp) -> [Hit] {
         var out: [Hit] = []
+        // Customers that expect sources (absence rules with `expect`) are watched even before their first event.
+        for (customer, program) in ruleSet.programs.sorted(by: { $0.key < $1.key }) where runtimeIndex[customer] == nil {
+            guard program.correlations.contains(where: { $0.kind == .absence && !$0.expected.isEmpty }),
+                  let ci = runtime(for: customer) else { continue }
+            runtimes[ci].maxSeen = watermark.nanoseconds
+            registerExpected(ci, at: watermark.nanoseconds)
+        }
         for ci in runtimes.indices {
             if watermark.nanoseconds > runtimes[ci].watermark { runtimes[ci].watermark = watermark.nanoseconds }
             out.append(contentsOf: drain(ci))
