@@ -310,7 +310,7 @@ public final class DetectionEngine {
         for f in fields {
             switch payload {
             case .event(let box):
-                guard let v = box.event.value(at: f), let s = DetectionEngine.text(v) else { return nil }
+                guard let v = box.event.fieldValue(f), let s = DetectionEngine.text(v) else { return nil }
                 values.append(s)
             case .hit(let box):
                 guard let g = box.hit.group.first(where: { $0.field == f }) else { return nil }
@@ -340,7 +340,7 @@ public final class DetectionEngine {
         if fields.count == 1 {
             switch payload {
             case .event(let box):
-                guard let v = box.event.value(at: fields[0]) else { return nil }
+                guard let v = box.event.fieldValue(fields[0]) else { return nil }
                 if case .string(let s) = v { return s }
                 return DetectionEngine.text(v)
             case .hit(let box):
@@ -364,7 +364,7 @@ public final class DetectionEngine {
         if let vf = input.valueField {
             let raw: FieldValue?
             switch payload {
-            case .event(let box): raw = box.event.value(at: vf)
+            case .event(let box): raw = box.event.fieldValue(vf)
             case .hit(let box): raw = box.hit.group.first { $0.field == vf }.map { .string($0.value) }
             }
             switch inst.kind {

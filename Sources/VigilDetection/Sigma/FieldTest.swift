@@ -52,7 +52,7 @@ final class FieldTest: Sendable {
     }
 
     func matches(_ event: Event) -> Bool {
-        let value = event.value(at: field)
+        let value = event.fieldValue(field)
         if let plain = plainPatterns, case .string(let s)? = value {
             return plain.withUnsafeBufferPointer { patterns in
                 for i in patterns.indices where patterns[i].matches(s) { return true }
@@ -66,7 +66,7 @@ final class FieldTest: Sendable {
             guard let value else { return false }
             var anyMatched = false
             for other in others {
-                let ok = FieldTest.compareFields(value, event.value(at: other), kind: kind, caseSensitive: cased)
+                let ok = FieldTest.compareFields(value, event.fieldValue(other), kind: kind, caseSensitive: cased)
                 if all && !ok { return negated ? true : false }
                 if ok { anyMatched = true; if !all { break } }
             }
