@@ -28,7 +28,7 @@ struct BenchSinkCommand: AsyncParsableCommand {
     var evidenceCap: Int = 100
 
     @Option(name: .long, help: "Hits per transaction.")
-    var batchSize: Int = 2000
+    var batchSize: Int = 4000
 
     @Option(name: .long, help: "Concurrent producers (as detection shards).")
     var producers: Int = 2
@@ -102,9 +102,9 @@ struct BenchSinkCommand: AsyncParsableCommand {
                 print(String(format: "%d hits in %.2f s = %.0f hits/s (batch %d, %d producers, %d keys, %d evidence/hit)",
                              hits, seconds, Double(hits) / seconds, sinkSettings.batchSize, producers, keys, evidence))
                 print("applied \(status.applied), spooled \(status.spooled), rejected \(status.rejected); incidents +\(after.incidents - before.incidents), "
-                    + "ledger +\(after.ledger - before.ledger), evidence rows +\(after.evidence - before.evidence)")
+                    + "hit timeline rows +\(after.ledger - before.ledger), evidence rows +\(after.evidence - before.evidence)")
                 if after.ledger - before.ledger != hits {
-                    throw ValidationError("expected \(hits) new hits in the ledger, found \(after.ledger - before.ledger)")
+                    throw ValidationError("expected \(hits) new hit rows in the timeline, found \(after.ledger - before.ledger)")
                 }
             }
         } catch {
@@ -142,7 +142,7 @@ struct BenchSinkCommand: AsyncParsableCommand {
 
     static func count(_ client: PostgresClient) async throws -> (incidents: Int, ledger: Int, evidence: Int) {
         let rows = try await client.query("""
-            SELECT (SELECT count(*) FROM vigil.incidents), (SELECT count(*) FROM vigil.incident_hits), (SELECT count(*) FROM vigil.incident_evidence)
+            SELECT (SELECT count(*) FROM vigil.incidents), (SELECT count(*) FROM vigil.incident_timeline WHERE kind = 'hit'), (SELECT count(*) FROM vigil.incident_evidence)
             """)
         for try await row in rows.decode((Int, Int, Int).self) { return (row.0, row.1, row.2) }
         return (0, 0, 0)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 import Testing
 import VigilTestSupport
 @testable import VigilStore
@@ -96,5 +97,21 @@ struct EmbeddedPostgresTests {
             #expect(one == 1)
         }
         try await embedded.stop()
+    }
+
+    @Test("as a Service it runs until graceful shutdown, then stops the server")
+    func service() async throws {
+        let state = try TemporaryDirectory(prefix: "vigil-emb")
+        defer { state.remove() }
+        let embedded = EmbeddedPostgres(configuration: .init(stateDirectory: state.path, settings: TestPostgres.settings))
+        _ = try await embedded.start()
+        let group = ServiceGroup(configuration: .init(services: [embedded], logger: StoreTest.logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            #expect(PostmasterStatus.read(dataDirectory: embedded.dataDirectory)?.isRunning(dataDirectory: embedded.dataDirectory) == true)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(PostmasterStatus.read(dataDirectory: embedded.dataDirectory) == nil)
     }
 }

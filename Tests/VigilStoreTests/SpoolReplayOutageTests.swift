@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 import Testing
 import VigilDetection
 import VigilEvents
@@ -46,7 +47,7 @@ struct SpoolReplayOutageTests {
             #expect(spooledDuringOutage >= 10 * perRound)
             try await cluster.withClient(database) { client in
                 let total = rounds * perRound
-                #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_hits", as: Int.self) == total)
+                #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_timeline WHERE kind = 'hit'", as: Int.self) == total)
                 #expect(try await StoreTest.scalar(client, "SELECT sum(hit_count)::int8 FROM vigil.incidents", as: Int64.self) == Int64(total))
                 #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incidents", as: Int.self) == keys.count)
                 #expect(try await StoreTest.scalar(client, """
@@ -54,9 +55,9 @@ struct SpoolReplayOutageTests {
                     """, as: Int.self) == 0)
                 #expect(try await StoreTest.scalar(client, "SELECT count(DISTINCT hit_id) FROM vigil.incident_timeline WHERE kind = 'hit'", as: Int.self) == total)
                 let ids = Set(all.flatMap { $0 }.map(\.id))
-                let stored = Set(try await StoreTest.column(client, "SELECT hit_id FROM vigil.incident_hits", as: UUID.self))
-                #expect(ids.subtracting(stored).count == 0, "hits missing from the ledger")
-                #expect(stored.subtracting(ids).count == 0, "unknown hits in the ledger")
+                let stored = Set(try await StoreTest.column(client, "SELECT hit_id FROM vigil.incident_timeline WHERE kind = 'hit'", as: UUID.self))
+                #expect(ids.subtracting(stored).count == 0, "hits missing from the timeline")
+                #expect(stored.subtracting(ids).count == 0, "unknown hits in the timeline")
             }
             try await cluster.dropDatabase(database)
         }
@@ -77,10 +78,10 @@ struct SpoolReplayOutageTests {
                 #expect(drained)
                 #expect(sink.status.spoolPendingHits == 0)
             }
-            #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_hits", as: Int.self) == 30)
+            #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incident_timeline WHERE kind = 'hit'", as: Int.self) == 30)
             #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incidents", as: Int.self) == 3)
             // The spool kept the detection time.
-            #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incidents WHERE detected_at = \(Fixtures.t0.date)", as: Int.self) == 3)
+            #expect(try await StoreTest.scalar(client, "SELECT count(*) FROM vigil.incidents WHERE detected_at = \(Fixtures.t0.instant)", as: Int.self) == 3)
         }
     }
 
@@ -133,5 +134,30 @@ struct SpoolReplayOutageTests {
                 #expect(sink.status.spooled == spooled)
             }
         }
+    }
+}
+
+@Suite("Durability: graceful shutdown")
+struct GracefulShutdownTests {
+    @Test("graceful shutdown with the database away writes the queue to the spool and returns")
+    func shutdownSpools() async throws {
+        let dir = try TemporaryDirectory(prefix: "vigil-spool")
+        defer { dir.remove() }
+        let configuration = PostgresClient.Configuration(unixSocketPath: dir.file("nothing/.s.PGSQL.1"), username: "x", password: nil, database: "x")
+        let settings = IncidentSinkSettings(batchSize: 10, queueCapacity: 1000, retrySeconds: 0.1, applyTimeoutSeconds: 0.3)
+        let hits = (0..<100).map { Fixtures.hit(firstSequence: UInt64($0)) }
+        try await TestCluster.withClient(configuration) { client in
+            let sink = IncidentSink(client: client, settings: settings, spoolDirectory: dir.path, clock: ManualClock(Fixtures.t0), logger: StoreTest.logger)
+            let group = ServiceGroup(configuration: .init(services: [sink], logger: StoreTest.logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await sink.submit(hits)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+        }
+        let spool = try HitSpool(directory: dir.path, logger: StoreTest.logger)
+        #expect(spool.pendingRecords == hits.count)
+        #expect(try spool.read(maxHits: 1000).hits.map(\.hit.id) == hits.map(\.id))
     }
 }

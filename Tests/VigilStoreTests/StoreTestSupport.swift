@@ -38,6 +38,13 @@ enum StoreTest {
         return try #require(values.first)
     }
 
+    /// Waits until every submitted hit is in the database (flush, then the spool replayed: lost races may spool a batch).
+    static func drain(_ sink: IncidentSink) async throws {
+        await sink.flush()
+        let drained = try await eventually { sink.status.spoolPendingHits == 0 && sink.status.queueDepth == 0 }
+        #expect(drained, "the sink did not drain: \(sink.status)")
+    }
+
     /// Polls `condition` (for background replay) up to `seconds`; no assertion depends on the elapsed time.
     static func eventually(seconds: Double = 60, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))

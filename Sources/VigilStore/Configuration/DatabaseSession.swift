@@ -31,22 +31,30 @@ public struct PreparedDatabase: Sendable {
     }
 }
 
+extension PreparedDatabase {
+    /// Runs a temporary client while `body` runs (for migrations before the daemon's services start).
+    public func withTemporaryClient<T: Sendable>(logger: Logger = Logger(label: "vigil.database"),
+                                                 _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)  // connection retries are not news for a short session
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
+        return try await withThrowingTaskGroup(of: Void.self) { group -> T in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}
+
 /// A short-lived database session for a command-line tool: prepares the database, runs a client, calls `body`,
 /// then shuts the client down and stops the embedded cluster if this process started it.
 public enum DatabaseSession {
     public static func run<T: Sendable>(_ config: StoreConfigFile, logger: Logger = Logger(label: "vigil.database"),
                                         _ body: @Sendable (PostgresClient, PreparedDatabase) async throws -> T) async throws -> T {
         let prepared = try await PreparedDatabase.prepare(config.database, stateDirectory: config.stateDirectory, logger: logger)
-        var background = logger
-        background.logLevel = max(logger.logLevel, .error)  // connection retries are not news for a command
-        let client = PostgresClient(configuration: prepared.configuration, backgroundLogger: background)
         let outcome: Result<T, any Error>
         do {
-            let value = try await withThrowingTaskGroup(of: Void.self) { group -> T in
-                group.addTask { await client.run() }
-                defer { group.cancelAll() }
-                return try await body(client, prepared)
-            }
+            let value = try await prepared.withTemporaryClient(logger: logger) { client in try await body(client, prepared) }
             outcome = .success(value)
         } catch {
             outcome = .failure(error)

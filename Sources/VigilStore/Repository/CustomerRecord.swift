@@ -26,6 +26,13 @@ public struct CustomerRecord: Sendable, Hashable {
         try SLAPolicy(parsing: slaOverrides)
     }
 
+    /// The SLA policies of customers, for ``IncidentSink/setSLAPolicies(_:)``; throws on a malformed override.
+    public static func slaPolicies(_ customers: [CustomerRecord]) throws(SLAPolicyError) -> [CustomerID: SLAPolicy] {
+        var out: [CustomerID: SLAPolicy] = [:]
+        for customer in customers { out[customer.id] = try customer.slaPolicy() }
+        return out
+    }
+
     var slaOverridesJSON: String {
         var w = JSONWriter()
         w.object(slaOverrides.sorted { $0.key < $1.key }.map { ($0.key, FieldValue.string($0.value)) })

@@ -176,8 +176,8 @@ public struct EvidenceRecord: Sendable, Hashable {
     public var listener: String
     public var peer: String
     public var message: String
-    /// The parsed event as JSON.
-    public var eventJSON: String
+    /// The parsed fields as a JSON object keyed by dotted path.
+    public var fieldsJSON: String
     /// The frame as received.
     public var raw: [UInt8]
 }

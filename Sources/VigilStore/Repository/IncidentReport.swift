@@ -71,7 +71,7 @@ extension IncidentRepository {
     /// Computes the report with bound parameters; row-level security applies to the connecting role.
     public func report(_ query: IncidentReport.Query, paretoLimit: Int = 20) async throws -> IncidentReport {
         let customer = query.customer?.rawValue
-        let from = query.from.date, to = query.to.date, now = query.now.date
+        let from = query.from.instant, to = query.to.instant, now = query.now.instant
 
         var open: [IncidentReport.OpenRow] = []
         let openRows = try await client.query("""

@@ -63,7 +63,7 @@ public struct IncidentRepository: Sendable {
 
     public func evidence(_ id: Int64, limit: Int = 100) async throws -> [EvidenceRecord] {
         let rows = try await client.query("""
-            SELECT id, hit_id, event_sequence, event_time, received_time, format, listener, peer, message, event::text, raw
+            SELECT id, hit_id, event_sequence, event_time, received_time, format, listener, peer, message, fields::text, raw
             FROM vigil.incident_evidence WHERE incident_id = \(id) ORDER BY id LIMIT \(limit)
             """, logger: logger)
         var out: [EvidenceRecord] = []
@@ -71,7 +71,7 @@ public struct IncidentRepository: Sendable {
             in rows.decode((Int64, UUID, Int64, Date, Date, String, String, String, String, String, ByteBuffer).self) {
             out.append(EvidenceRecord(id: rowID, hitID: hit, sequence: UInt64(bitPattern: sequence), eventTime: Timestamp(date: eventTime),
                                       receivedTime: Timestamp(date: received), format: format, listener: listener, peer: peer,
-                                      message: message, eventJSON: json, raw: Array(raw.readableBytesView)))
+                                      message: message, fieldsJSON: json, raw: Array(raw.readableBytesView)))
         }
         return out
     }
@@ -100,7 +100,7 @@ public struct IncidentRepository: Sendable {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 INSERT INTO vigil.incident_timeline (incident_id, customer_id, at, kind, actor, detail, hit_id, from_value, to_value)
-                SELECT id, customer_id, \(entry.at.date), \(entry.kind.rawValue), \(entry.actor.postgresSafe), \(entry.detail.postgresSafe),
+                SELECT id, customer_id, \(entry.at.instant), \(entry.kind.rawValue), \(entry.actor.postgresSafe), \(entry.detail.postgresSafe),
                        \(entry.hitID), \(entry.from?.postgresSafe), \(entry.to?.postgresSafe)
                 FROM vigil.incidents WHERE id = \(id)
                 RETURNING 1
@@ -142,10 +142,10 @@ public struct IncidentRepository: Sendable {
                     let ack = stamps[.acknowledged], res = stamps[.resolved], clo = stamps[.closed]
                     try await connection.query("""
                         UPDATE vigil.incidents SET status = \(newStatus.rawValue),
-                            acknowledged_at = coalesce(acknowledged_at, \(ack?.0.date)), acknowledged_by = coalesce(acknowledged_by, \(ack?.1.postgresSafe)),
-                            resolved_at = coalesce(resolved_at, \(res?.0.date)), resolved_by = coalesce(resolved_by, \(res?.1.postgresSafe)),
-                            closed_at = coalesce(closed_at, \(clo?.0.date)), closed_by = coalesce(closed_by, \(clo?.1.postgresSafe)),
-                            updated_at = \(now.date)
+                            acknowledged_at = coalesce(acknowledged_at, \(ack?.0.instant)), acknowledged_by = coalesce(acknowledged_by, \(ack?.1.postgresSafe)),
+                            resolved_at = coalesce(resolved_at, \(res?.0.instant)), resolved_by = coalesce(resolved_by, \(res?.1.postgresSafe)),
+                            closed_at = coalesce(closed_at, \(clo?.0.instant)), closed_by = coalesce(closed_by, \(clo?.1.postgresSafe)),
+                            updated_at = \(now.instant)
                         WHERE id = \(id)
                         """, logger: logger)
                 }
@@ -191,7 +191,7 @@ public struct IncidentRepository: Sendable {
         let zones = customers.map { $0.timeZone.postgresSafe }
         let hours = customers.map { $0.businessHours.postgresSafe }
         let sla = customers.map(\.slaOverridesJSON)
-        let now = clock.now.date
+        let now = clock.now.instant
         let logger = self.logger
         do {
             return try await client.withTransaction(logger: logger) { connection -> [CustomerID] in
@@ -249,7 +249,7 @@ public struct IncidentRepository: Sendable {
     public func recordConfigChange(_ change: ConfigChange) async throws {
         try await client.query("""
             INSERT INTO vigil.config_audit (at, actor, object_type, object_id, action, customer_id, detail)
-            VALUES (\(change.at.date), \(change.actor.postgresSafe), \(change.objectType.postgresSafe), \(change.objectID.postgresSafe),
+            VALUES (\(change.at.instant), \(change.actor.postgresSafe), \(change.objectType.postgresSafe), \(change.objectID.postgresSafe),
                     \(change.action.postgresSafe), \(change.customer?.rawValue.postgresSafe), \(change.detailJSON.postgresSafe)::jsonb)
             """, logger: logger)
     }

@@ -13,7 +13,7 @@ import VigilIncidents
 /// - `run()` takes batches (one transaction each). When the database is unreachable (or slower than the apply
 ///   timeout), batches go to the fsync'd ``HitSpool`` instead; while the spool holds anything, new batches queue
 ///   behind it, and it is replayed in order when the database answers again (and on the next start).
-/// - Each hit is applied exactly once: the `incident_hits` ledger drops replays.
+/// - Each hit is applied exactly once: its `hit` timeline row is unique by hit id, so replays are dropped.
 /// - A hit the database refuses as invalid (SQLSTATE classes 22, 23, 54) is moved to `rejected.spool` and counted,
 ///   so one bad hit neither blocks the rest nor is silently dropped.
 /// - When the spool reaches `spoolMaxBytes`, the sink stops taking from the queue, so `submit` suspends
@@ -22,6 +22,8 @@ import VigilIncidents
 /// Durability boundary: a hit is durable once applied or spooled. `flush()` waits for that. Hits still in the
 /// in-memory queue are written out on graceful shutdown, but lost if the process is killed.
 public final class IncidentSink: Service {
+    /// `NOTIFY` channel sent in the same transaction when an incident is created or gets new hits; payload: the id.
+    public static let notifyChannel = IncidentWriter.notifyChannel
     /// A snapshot for health checks and tests.
     public struct Status: Sendable, Hashable {
         public var queueDepth = 0
@@ -47,7 +49,8 @@ public final class IncidentSink: Service {
         var processed = 0
         var enqueued = 0
         var waiters: [FlushWaiter] = []
-        var running = false
+        /// Set on graceful shutdown: drain the queue (to the database or the spool) without replaying the spool.
+        var shuttingDown = false
     }
 
     public let settings: IncidentSinkSettings
@@ -115,6 +118,7 @@ public final class IncidentSink: Service {
         try await withGracefulShutdownHandler {
             try await loop(spool)
         } onGracefulShutdown: {
+            self.shared.withLock { $0.shuttingDown = true }
             self.queue.finish()
         }
         // Whatever could not be written stays in the spool for the next start.
@@ -126,9 +130,12 @@ public final class IncidentSink: Service {
         let retry = Duration.milliseconds(Int64(settings.retrySeconds * 1000))
         var retryAt: ContinuousClock.Instant? = spool.isEmpty ? nil : .now
         while true {
-            if Task.isCancelled { queue.finish() }
-            // The spool goes first, so hits reach the database in order.
-            if !spool.isEmpty, let due = retryAt, ContinuousClock.now >= due {
+            if Task.isCancelled {
+                shared.withLock { $0.shuttingDown = true }
+                queue.finish()
+            }
+            // The spool goes first, so hits reach the database in order (not while shutting down: it keeps).
+            if !spool.isEmpty, let due = retryAt, ContinuousClock.now >= due, !shared.withLock({ $0.shuttingDown }) {
                 var rounds = 0
                 while !spool.isEmpty, rounds < 4 {
                     rounds += 1
@@ -142,8 +149,9 @@ public final class IncidentSink: Service {
                     logger.notice("spool replayed; writing directly again")
                 }
             }
-            // A full spool takes no more: submit() suspends until the database is back.
-            if !spool.isEmpty, spool.fileSize >= settings.spoolMaxBytes {
+            // A full spool takes no more: submit() suspends until the database is back. On shutdown the queue is
+            // written to the spool even past the bound: a hit is never dropped.
+            if !spool.isEmpty, spool.fileSize >= settings.spoolMaxBytes, !shared.withLock({ $0.shuttingDown }) {
                 try? await Task.sleep(until: retryAt ?? .now + retry, clock: .continuous)
                 if Task.isCancelled { break }
                 continue
@@ -162,7 +170,7 @@ public final class IncidentSink: Service {
                 try spoolBatch(batch, spool)
                 continue
             }
-            switch await applyBatch(batch, spool: spool) {
+            switch await applyBatch(batch, spool: spool, replaying: false) {
             case .done:
                 markProcessed(batch.count)
             case .unavailable:
@@ -208,7 +216,7 @@ public final class IncidentSink: Service {
     private func replayStep(_ spool: HitSpool) async throws -> StepResult {
         let (hits, end) = try spool.read(maxHits: settings.batchSize)
         guard !hits.isEmpty else { return .progress }
-        switch await applyBatch(hits, spool: spool) {
+        switch await applyBatch(hits, spool: spool, replaying: true) {
         case .done:
             try spool.markReplayed(through: end, records: hits.count)
             metrics.replayed.increment(by: hits.count)
@@ -226,46 +234,90 @@ public final class IncidentSink: Service {
 
     enum Failure: Error { case unavailable, retryNow, rejected }
 
-    /// Applies a batch, retrying lost races; splits it when the database refuses something in it.
-    func applyBatch(_ hits: [DetectedHit], spool: HitSpool) async -> ApplyResult {
-        switch await attempt(hits) {
-        case .success: return .done
-        case .failure(.unavailable): return .unavailable
-        case .failure(.retryNow): return .unavailable
+    /// Applies a batch: split by dedup key over `writers` concurrent transactions (disjoint keys, so they never
+    /// wait on each other, and each key's hits stay in order), each retrying lost races and splitting itself when
+    /// the database refuses something in it. Unavailable if any part is: the caller spools the whole batch, and
+    /// the parts that did commit are dropped as duplicates when the spool replays.
+    /// `replaying`: the hits come from the spool, so some may be applied already (look them up first).
+    func applyBatch(_ hits: [DetectedHit], spool: HitSpool, replaying: Bool) async -> ApplyResult {
+        let lanes = IncidentSink.partition(hits, lanes: hits.count >= 512 ? settings.writers : 1)
+        var refused: [DetectedHit] = []
+        if lanes.count == 1 {
+            guard case .done(let r) = await applyLane(hits, replaying: replaying) else { return .unavailable }
+            refused = r
+        } else {
+            let outcomes = await withTaskGroup(of: LaneOutcome.self) { group in
+                for lane in lanes { group.addTask { await self.applyLane(lane, replaying: replaying) } }
+                var all: [LaneOutcome] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            for outcome in outcomes {
+                guard case .done(let r) = outcome else { return .unavailable }
+                refused += r
+            }
+        }
+        for hit in refused {
+            do {
+                try spool.quarantine(hit)
+                metrics.rejected.increment()
+                shared.withLock { $0.status.rejected += 1 }
+                logger.error("hit refused by the database; kept in rejected.spool", metadata: [
+                    "hit": "\(hit.hit.id)", "rule": "\(hit.hit.ruleID)", "customer": "\(hit.hit.customer)"])
+            } catch {
+                logger.error("cannot keep a refused hit", metadata: ["hit": "\(hit.hit.id)", "error": "\(error)"])
+                return .unavailable
+            }
+        }
+        return .done
+    }
+
+    enum LaneOutcome: Sendable {
+        /// Applied, except the hits the database refused.
+        case done(refused: [DetectedHit])
+        case unavailable
+    }
+
+    private func applyLane(_ hits: [DetectedHit], replaying: Bool) async -> LaneOutcome {
+        switch await attempt(hits, skipApplied: replaying) {
+        case .success: return .done(refused: [])
+        case .failure(.unavailable), .failure(.retryNow): return .unavailable
         case .failure(.rejected):
             logger.warning("the database refused a batch; applying its hits one by one", metadata: ["hits": "\(hits.count)"])
+            var refused: [DetectedHit] = []
             for hit in hits {
-                switch await attempt([hit]) {
+                switch await attempt([hit], skipApplied: true) {
                 case .success: continue
-                case .failure(.rejected):
-                    do {
-                        try spool.quarantine(hit)
-                        metrics.rejected.increment()
-                        shared.withLock { $0.status.rejected += 1 }
-                        logger.error("hit refused by the database; kept in rejected.spool", metadata: [
-                            "hit": "\(hit.hit.id)", "rule": "\(hit.hit.ruleID)", "customer": "\(hit.hit.customer)"])
-                    } catch {
-                        logger.error("cannot keep a refused hit", metadata: ["hit": "\(hit.hit.id)", "error": "\(error)"])
-                        return .unavailable
-                    }
-                case .failure:
-                    return .unavailable
+                case .failure(.rejected): refused.append(hit)
+                case .failure: return .unavailable
                 }
             }
-            return .done
+            return .done(refused: refused)
         }
     }
 
-    private func attempt(_ hits: [DetectedHit]) async -> Result<Void, Failure> {
+    /// Splits hits into `lanes` groups by dedup key, keeping arrival order within each group.
+    static func partition(_ hits: [DetectedHit], lanes: Int) -> [[DetectedHit]] {
+        guard lanes > 1 else { return [hits] }
+        var out = [[DetectedHit]](repeating: [], count: lanes)
+        for hit in hits {
+            out[Int(UInt(bitPattern: hit.key.hashValue) % UInt(lanes))].append(hit)
+        }
+        return out.filter { !$0.isEmpty }
+    }
+
+    private func attempt(_ hits: [DetectedHit], skipApplied: Bool) async -> Result<Void, Failure> {
         let policies = shared.withLock { $0.policies }
+        var skipApplied = skipApplied
         for _ in 0..<5 {
             let start = ContinuousClock.now
             do {
                 let writer = self.writer
                 let client = self.client
                 let now = clock.now
+                let skip = skipApplied
                 let outcome = try await Deadline.run(seconds: settings.applyTimeoutSeconds) {
-                    try await writer.apply(hits, policies: policies, now: now, client: client)
+                    try await writer.apply(hits, policies: policies, now: now, skipApplied: skip, client: client)
                 }
                 metrics.batchDuration.recordNanoseconds((ContinuousClock.now - start).wholeNanoseconds)
                 metrics.batches.increment()
@@ -283,7 +335,8 @@ public final class IncidentSink: Service {
                 let kind = IncidentSink.classify(error)
                 switch kind {
                 case .retryNow:
-                    logger.debug("batch lost a race; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    logger.debug("batch lost a race or holds applied hits; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    skipApplied = true
                     continue
                 case .unavailable:
                     let wasUp = shared.withLock { s -> Bool in

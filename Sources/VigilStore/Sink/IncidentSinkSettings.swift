@@ -3,24 +3,27 @@
 /// ```yaml
 /// incidents:
 ///   evidence_cap: 100           # evidence events kept per incident
-///   batch_size: 2000            # hits per transaction
+///   batch_size: 4000            # hits per batch (split over the writers)
 ///   queue_capacity: 20000       # hits waiting in memory before submit() suspends
 ///   spool_max_bytes: 1GiB       # the spool refuses more (backpressure) beyond this
 ///   spool_alarm_percent: 80     # vigil_spool_alarm goes to 1 above this share of spool_max_bytes
 ///   retry_seconds: 2            # pause between attempts while the database is away
 ///   apply_timeout_seconds: 15   # a batch slower than this counts as a database outage
+///   writers: 2                  # concurrent transactions per batch, split by dedup key
 /// ```
 public struct IncidentSinkSettings: Sendable, Hashable, Decodable {
     public var evidenceCap: Int = 100
-    public var batchSize: Int = 2000
+    public var batchSize: Int = 4000
     public var queueCapacity: Int = 20_000
     public var spoolMaxBytes: Int64 = 1 << 30
     public var spoolAlarmPercent: Int = 80
     public var retrySeconds: Double = 2
     public var applyTimeoutSeconds: Double = 15
+    /// Concurrent transactions a batch is split into (by dedup key, so they never contend).
+    public var writers: Int = 2
 
-    public init(evidenceCap: Int = 100, batchSize: Int = 2000, queueCapacity: Int = 20_000, spoolMaxBytes: Int64 = 1 << 30,
-                spoolAlarmPercent: Int = 80, retrySeconds: Double = 2, applyTimeoutSeconds: Double = 15) {
+    public init(evidenceCap: Int = 100, batchSize: Int = 4000, queueCapacity: Int = 20_000, spoolMaxBytes: Int64 = 1 << 30,
+                spoolAlarmPercent: Int = 80, retrySeconds: Double = 2, applyTimeoutSeconds: Double = 15, writers: Int = 2) {
         self.evidenceCap = evidenceCap
         self.batchSize = batchSize
         self.queueCapacity = queueCapacity
@@ -28,6 +31,7 @@ public struct IncidentSinkSettings: Sendable, Hashable, Decodable {
         self.spoolAlarmPercent = spoolAlarmPercent
         self.retrySeconds = retrySeconds
         self.applyTimeoutSeconds = applyTimeoutSeconds
+        self.writers = max(1, writers)
     }
 
     /// The spool size at which the alarm gauge rises.
@@ -41,6 +45,7 @@ public struct IncidentSinkSettings: Sendable, Hashable, Decodable {
         case spoolAlarmPercent = "spool_alarm_percent"
         case retrySeconds = "retry_seconds"
         case applyTimeoutSeconds = "apply_timeout_seconds"
+        case writers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -60,10 +65,12 @@ public struct IncidentSinkSettings: Sendable, Hashable, Decodable {
         spoolAlarmPercent = try c.decodeIfPresent(Int.self, forKey: .spoolAlarmPercent) ?? spoolAlarmPercent
         retrySeconds = try c.decodeIfPresent(Double.self, forKey: .retrySeconds) ?? retrySeconds
         applyTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .applyTimeoutSeconds) ?? applyTimeoutSeconds
+        writers = try c.decodeIfPresent(Int.self, forKey: .writers) ?? writers
         for (key, ok, rule) in [(CodingKeys.evidenceCap, evidenceCap >= 0, ">= 0"), (.batchSize, batchSize >= 1, ">= 1"),
                                 (.queueCapacity, queueCapacity >= 1, ">= 1"), (.spoolMaxBytes, spoolMaxBytes >= 1 << 20, ">= 1MiB"),
                                 (.spoolAlarmPercent, (1...100).contains(spoolAlarmPercent), "1-100"),
-                                (.retrySeconds, retrySeconds > 0, "> 0"), (.applyTimeoutSeconds, applyTimeoutSeconds > 0, "> 0")] where !ok {
+                                (.retrySeconds, retrySeconds > 0, "> 0"), (.applyTimeoutSeconds, applyTimeoutSeconds > 0, "> 0"),
+                                (.writers, (1...16).contains(writers), "1-16")] where !ok {
             throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(key.rawValue) must be \(rule)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import PostgresNIO
 import VigilDetection
@@ -8,18 +9,26 @@ import VigilIncidents
 /// Applies a batch of hits to the incident tables in one transaction, with a fixed number of statements
 /// per batch (arrays bound as parameters and `unnest`ed), so the cost per hit stays small.
 ///
-/// Steps: skip hits already in the `incident_hits` ledger; lock the open incidents of the batch's keys
-/// (`FOR UPDATE`); let ``IncidentPlanner`` decide per key; insert new incidents with
+/// Steps: (when asked, or on a retry) skip hits the timeline already holds; lock the open incidents of the batch's
+/// keys (`FOR UPDATE`); let ``IncidentPlanner`` decide per key; insert new incidents with
 /// `ON CONFLICT (dedup_hash) WHERE status IN ('new','acknowledged') DO NOTHING` against the unique partial index;
-/// update the others; record every hit in the ledger, timeline and evidence; `NOTIFY vigil_incident`.
-/// A concurrent writer that created the same key or applied the same hit first makes the batch throw
-/// ``IncidentWriterError/raceLost``; the caller retries and then sees the other writer's rows.
+/// update the others; append the timeline (one `hit` row per hit) and the evidence; `NOTIFY vigil_incident`.
+///
+/// Exactly once: every hit has one timeline row of kind `hit`, unique by `hit_id` (index incident_timeline_hit).
+/// If the timeline insert violates that index, some hit was applied before (a spool replay) or concurrently; the
+/// transaction rolls back and the batch throws ``IncidentWriterError/duplicateHits``: the caller retries with
+/// `skipApplied`, which drops those hits first. A concurrent writer that created the same
+/// key first makes the batch throw ``IncidentWriterError/raceLost``; retrying then sees the other writer's row.
 struct IncidentWriter: Sendable {
     var planner: IncidentPlanner
     var logger: Logger
+    /// Customers known to exist in `vigil.customers`, so most batches skip the upsert.
+    let knownCustomers = KnownCustomers()
 
     /// The channel the on-call engine listens on; the payload is the incident id.
     static let notifyChannel = "vigil_incident"
+    /// The unique index that makes each hit's timeline entry, and so the hit, count once.
+    static let hitIndex = "incident_timeline_hit"
 
     struct Outcome: Sendable, Hashable {
         var applied = 0
@@ -29,16 +38,20 @@ struct IncidentWriter: Sendable {
         var touchedIncidents: [Int64] = []
     }
 
-    func apply(_ hits: [DetectedHit], policies: [CustomerID: SLAPolicy], now: Timestamp, client: PostgresClient) async throws -> Outcome {
+    func apply(_ hits: [DetectedHit], policies: [CustomerID: SLAPolicy], now: Timestamp, skipApplied: Bool,
+               client: PostgresClient) async throws -> Outcome {
         try await client.withTransaction(logger: logger) { connection in
-            try await apply(hits, policies: policies, now: now, on: connection)
+            try await apply(hits, policies: policies, now: now, skipApplied: skipApplied, on: connection)
         }
     }
 
-    func apply(_ hits: [DetectedHit], policies: [CustomerID: SLAPolicy], now: Timestamp, on connection: PostgresConnection) async throws -> Outcome {
+    /// - Parameter skipApplied: look up and drop hits already applied first (spool replays, retries);
+    ///   without it a duplicate makes the batch throw ``IncidentWriterError/duplicateHits``.
+    func apply(_ hits: [DetectedHit], policies: [CustomerID: SLAPolicy], now: Timestamp, skipApplied: Bool,
+               on connection: PostgresConnection) async throws -> Outcome {
         var outcome = Outcome()
         guard !hits.isEmpty else { return outcome }
-        let nowDate = now.date
+        let nowDate = now.instant
 
         // Within the batch, a hit id counts once.
         var seen = Set<UUID>()
@@ -46,14 +59,20 @@ struct IncidentWriter: Sendable {
         outcome.duplicates = hits.count - unique.count
 
         let customers = Array(Set(unique.map { $0.hit.customer.rawValue.postgresSafe })).sorted()
-        try await connection.query("""
-            INSERT INTO vigil.customers (id, name) SELECT c, c FROM unnest(\(customers)::text[]) AS c ON CONFLICT (id) DO NOTHING
-            """, logger: logger)
+        if !knownCustomers.containsAll(customers) {
+            try await connection.query("""
+                INSERT INTO vigil.customers (id, name) SELECT c, c FROM unnest(\(customers)::text[]) AS c ON CONFLICT (id) DO NOTHING
+                """, logger: logger)
+            knownCustomers.pendingInsert(customers)
+        }
 
         var applied = Set<UUID>()
-        let ids = unique.map(\.hit.id)
-        for try await id in try await connection.query("SELECT hit_id FROM vigil.incident_hits WHERE hit_id = ANY(\(ids)::uuid[])", logger: logger).decode(UUID.self) {
-            applied.insert(id)
+        if skipApplied {
+            let ids = unique.map(\.hit.id)
+            let rows = try await connection.query("""
+                SELECT hit_id FROM vigil.incident_timeline WHERE kind = 'hit' AND hit_id = ANY(\(ids)::uuid[])
+                """, logger: logger)
+            for try await id in rows.decode(UUID.self) { applied.insert(id) }
         }
         let fresh = unique.filter { !applied.contains($0.hit.id) }
         outcome.duplicates += applied.count
@@ -91,8 +110,9 @@ struct IncidentWriter: Sendable {
 
         var creates: [NewIncident] = []
         var updates: [IncidentUpdate] = []
-        for (key, hits) in groups {
-            let raw = key.rawValue
+        // Keys in a fixed order, so concurrent writers insert (and wait on) index entries in the same order.
+        for (raw, group) in zip(keys, groups).sorted(by: { $0.0 < $1.0 }) {
+            let (key, hits) = group
             switch planner.plan(hits: hits, open: open[raw], previousID: previous[raw], sla: policies[key.customer] ?? .standard) {
             case .create(let n): creates.append(n)
             case .update(let u): updates.append(u)
@@ -102,10 +122,16 @@ struct IncidentWriter: Sendable {
         var incidentIDs: [String: Int64] = [:]
         if !creates.isEmpty {
             var inserted = 0
-            let rows = try await connection.query(Self.insertQuery(creates, now: nowDate), logger: logger)
-            for try await (id, key) in rows.decode((Int64, String).self) {
-                incidentIDs[key] = id
-                inserted += 1
+            do {
+                let rows = try await connection.query(Self.insertQuery(creates, now: nowDate), logger: logger)
+                for try await (id, key) in rows.decode((Int64, String).self) {
+                    incidentIDs[key] = id
+                    inserted += 1
+                }
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+                // A customer the cache knew is gone (the database was replaced, or its insert rolled back): forget, retry.
+                knownCustomers.forget()
+                throw IncidentWriterError(code: .raceLost)
             }
             if inserted != creates.count { throw IncidentWriterError(code: .raceLost) }
         }
@@ -113,18 +139,12 @@ struct IncidentWriter: Sendable {
             try await connection.query(Self.updateQuery(updates, now: nowDate), logger: logger)
         }
 
-        // Ledger, timeline, evidence, in plan order.
-        var ledgerHits: [UUID] = []
-        var ledgerIncidents: [Int64] = []
+        // Timeline and evidence, in plan order.
         var timeline = TimelineColumns()
         var evidence = EvidenceColumns()
         var touched: [Int64] = []
         func record(_ id: Int64, customer: String, plan: IncidentPlan) {
             touched.append(id)
-            for hitID in plan.hitIDs {
-                ledgerHits.append(hitID)
-                ledgerIncidents.append(id)
-            }
             for entry in plan.timeline { timeline.append(entry, incident: id, customer: customer) }
             for item in plan.evidence { evidence.append(item, incident: id, customer: customer) }
         }
@@ -137,19 +157,7 @@ struct IncidentWriter: Sendable {
             record(u.id, customer: customerOf[keyOfOpen[u.id]!]!, plan: .update(u))
         }
 
-        let ledgerRows = try await connection.query("""
-            WITH ins AS (
-                INSERT INTO vigil.incident_hits (hit_id, incident_id, applied_at)
-                SELECT h, i, \(nowDate) FROM unnest(\(ledgerHits)::uuid[], \(ledgerIncidents)::int8[]) AS t(h, i)
-                ON CONFLICT (hit_id) DO NOTHING
-                RETURNING 1)
-            SELECT count(*) FROM ins
-            """, logger: logger)
-        var ledgered = 0
-        for try await n in ledgerRows.decode(Int.self) { ledgered = n }
-        if ledgered != ledgerHits.count { throw IncidentWriterError(code: .raceLost) }
-
-        if !timeline.incident.isEmpty {
+        do {
             try await connection.query("""
                 INSERT INTO vigil.incident_timeline (incident_id, customer_id, at, kind, actor, detail, hit_id, from_value, to_value, recorded_at)
                 SELECT t.i, t.c, t.at, t.k, t.a, t.d, NULLIF(t.h, '00000000-0000-0000-0000-000000000000'::uuid), NULLIF(t.f, ''), NULLIF(t.o, ''), \(nowDate)
@@ -157,10 +165,14 @@ struct IncidentWriter: Sendable {
                             \(timeline.actor)::text[], \(timeline.detail)::text[], \(timeline.hit)::uuid[], \(timeline.from)::text[], \(timeline.to)::text[])
                      AS t(i, c, at, k, a, d, h, f, o)
                 """, logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" && error.serverInfo?[.constraintName] == Self.hitIndex {
+            // A plain insert is cheaper than ON CONFLICT; a duplicate (a replay, or another writer) is rare.
+            throw IncidentWriterError(code: .duplicateHits)
         }
+
         if !evidence.incident.isEmpty {
             try await connection.query("""
-                INSERT INTO vigil.incident_evidence (incident_id, customer_id, hit_id, event_sequence, event_time, received_time, format, listener, peer, message, event, raw)
+                INSERT INTO vigil.incident_evidence (incident_id, customer_id, hit_id, event_sequence, event_time, received_time, format, listener, peer, message, fields, raw)
                 SELECT t.i, t.c, t.h, t.s, t.et, t.rt, t.f, t.l, t.p, t.m, t.e::jsonb, t.r
                 FROM unnest(\(evidence.incident)::int8[], \(evidence.customer)::text[], \(evidence.hit)::uuid[], \(evidence.sequence)::int8[],
                             \(evidence.eventTime)::timestamptz[], \(evidence.receivedTime)::timestamptz[], \(evidence.format)::text[],
@@ -181,10 +193,10 @@ struct IncidentWriter: Sendable {
 
     // MARK: Statements
 
-    static func insertQuery(_ creates: [NewIncident], now: Date) -> PostgresQuery {
+    static func insertQuery(_ creates: [NewIncident], now: PostgresInstant) -> PostgresQuery {
         var customer: [String] = [], rule: [String] = [], title: [String] = [], key: [String] = []
         var level: [String] = [], impact: [String] = [], urgency: [String] = [], priority: [String] = []
-        var sla: [Double] = [], first: [Date] = [], last: [Date] = [], detected: [Date] = []
+        var sla: [Double] = [], first: [PostgresInstant] = [], last: [PostgresInstant] = [], detected: [PostgresInstant] = []
         var hits: [Int] = [], events: [Int] = [], groupJSON: [String] = [], summary: [String] = []
         var steps: [String] = [], tags: [String] = [], overrideLevel: [String] = [], overrideBy: [String] = [], overrideReason: [String] = []
         var evidenceCount: [Int] = [], overflow: [Int] = [], reopened: [Int64] = []
@@ -198,9 +210,9 @@ struct IncidentWriter: Sendable {
             urgency.append(n.classification.urgency.rawValue)
             priority.append(n.priority.label)
             sla.append(n.slaTarget.map(\.wholeSeconds) ?? -1)
-            first.append(n.firstTime.date)
-            last.append(n.lastTime.date)
-            detected.append(n.detectedAt.date)
+            first.append(n.firstTime.instant)
+            last.append(n.lastTime.instant)
+            detected.append(n.detectedAt.instant)
             hits.append(n.hitIDs.count)
             events.append(n.eventCount)
             groupJSON.append(groupValuesJSON(n.key.group))
@@ -239,8 +251,8 @@ struct IncidentWriter: Sendable {
             """
     }
 
-    static func updateQuery(_ updates: [IncidentUpdate], now: Date) -> PostgresQuery {
-        var id: [Int64] = [], hits: [Int] = [], events: [Int] = [], first: [Date] = [], last: [Date] = []
+    static func updateQuery(_ updates: [IncidentUpdate], now: PostgresInstant) -> PostgresQuery {
+        var id: [Int64] = [], hits: [Int] = [], events: [Int] = [], first: [PostgresInstant] = [], last: [PostgresInstant] = []
         var reclassified: [Bool] = [], level: [String] = [], impact: [String] = [], urgency: [String] = [], priority: [String] = []
         var sla: [Double] = [], overrideLevel: [String] = [], overrideBy: [String] = [], overrideReason: [String] = []
         var evidence: [Int] = [], overflow: [Int] = []
@@ -248,8 +260,8 @@ struct IncidentWriter: Sendable {
             id.append(u.id)
             hits.append(u.hitIDs.count)
             events.append(u.eventCount)
-            first.append(u.firstTime.date)
-            last.append(u.lastTime.date)
+            first.append(u.firstTime.instant)
+            last.append(u.lastTime.instant)
             reclassified.append(u.reclassified)
             level.append(u.classification.level.rawValue)
             impact.append(u.classification.impact.rawValue)
@@ -313,9 +325,19 @@ struct IncidentWriter: Sendable {
     }
 }
 
+/// The customer ids known to be in `vigil.customers` (they are never deleted).
+final class KnownCustomers: Sendable {
+    private let known = Mutex<Set<String>>([])
+
+    func containsAll(_ ids: [String]) -> Bool { known.withLock { set in ids.allSatisfy(set.contains) } }
+    /// Called after the upsert; takes effect for later batches (the upsert commits with its batch).
+    func pendingInsert(_ ids: [String]) { known.withLock { $0.formUnion(ids) } }
+    func forget() { known.withLock { $0.removeAll() } }
+}
+
 /// Timeline rows as parallel arrays for `unnest`.
 struct TimelineColumns {
-    var incident: [Int64] = [], customer: [String] = [], at: [Date] = [], kind: [String] = []
+    var incident: [Int64] = [], customer: [String] = [], at: [PostgresInstant] = [], kind: [String] = []
     var actor: [String] = [], detail: [String] = [], hit: [UUID] = [], from: [String] = [], to: [String] = []
 
     static let noHit = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
@@ -323,7 +345,7 @@ struct TimelineColumns {
     mutating func append(_ entry: TimelineEntry, incident id: Int64, customer c: String) {
         incident.append(id)
         customer.append(c)
-        at.append(entry.at.date)
+        at.append(entry.at.instant)
         kind.append(entry.kind.rawValue)
         actor.append(entry.actor.postgresSafe)
         detail.append(entry.detail.postgresSafe)
@@ -336,7 +358,7 @@ struct TimelineColumns {
 /// Evidence rows as parallel arrays for `unnest`.
 struct EvidenceColumns {
     var incident: [Int64] = [], customer: [String] = [], hit: [UUID] = [], sequence: [Int64] = []
-    var eventTime: [Date] = [], receivedTime: [Date] = [], format: [String] = [], listener: [String] = []
+    var eventTime: [PostgresInstant] = [], receivedTime: [PostgresInstant] = [], format: [String] = [], listener: [String] = []
     var peer: [String] = [], message: [String] = [], json: [String] = [], raw: [ByteBuffer] = []
 
     mutating func append(_ item: EvidenceItem, incident id: Int64, customer c: String) {
@@ -345,13 +367,15 @@ struct EvidenceColumns {
         customer.append(c)
         hit.append(item.hitID)
         sequence.append(Int64(bitPattern: event.sequence))
-        eventTime.append(event.eventTime.date)
-        receivedTime.append(event.receivedTime.date)
+        eventTime.append(event.eventTime.instant)
+        receivedTime.append(event.receivedTime.instant)
         format.append(event.format.rawValue)
         listener.append(event.source.listener)
         peer.append(event.source.peer)
         message.append(event.message)
-        json.append(event.jsonLine(includeRaw: false))
+        var w = JSONWriter(capacity: 64 + event.fields.count * 32)
+        w.object(event.fields.storage.map { ($0.path, $0.value) })
+        json.append(w.string)
         raw.append(ByteBuffer(bytes: item.event.raw))
     }
 }
@@ -387,8 +411,14 @@ extension Event {
     }
 }
 
-/// A batch lost a race with another writer; retrying it is safe and will succeed.
+/// A batch must be retried: it lost a race with another writer, or holds hits applied before.
 struct IncidentWriterError: Error, Hashable {
-    enum Code: Hashable { case raceLost }
+    enum Code: Hashable {
+        /// Another writer opened an incident for one of the keys first.
+        case raceLost
+        /// Some hits are in the timeline already; retry with `skipApplied`.
+        case duplicateHits
+    }
+
     var code: Code
 }

@@ -4,6 +4,7 @@ import VigilEvents
 extension Timestamp {
     /// The instant as a Foundation date, aimed at the middle of its microsecond: postgres-nio truncates a
     /// Date's Double to whole microseconds, and a Double near 1.8e9 s is only good to about 0.2 µs.
+    /// The store binds ``PostgresInstant`` (exact integer microseconds) instead; this stays for callers with a Date.
     var date: Date {
         let micros = nanoseconds >= 0 ? nanoseconds / 1000 : (nanoseconds - 999) / 1000
         // Truncation goes toward PostgreSQL's epoch (2000-01-01), so aim half a microsecond away from it.
