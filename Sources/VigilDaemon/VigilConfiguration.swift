@@ -25,6 +25,8 @@ public struct VigilConfiguration: Sendable {
     /// Where incidents live; nil (`database: none`) runs detection without storing anything.
     public var database: DatabaseSettings? = .embedded
     public var incidents = IncidentSinkSettings()
+    /// `oncall`, `notifications`, `acknowledgement`: paging (see OnCallSettings).
+    public var onCall = OnCallSettings()
 
     /// Loads and validates `path`; every problem is reported as `file:line:col: error: message`.
     public static func load(path: String) throws(ConfigErrors) -> VigilConfiguration {
@@ -96,7 +98,9 @@ public struct VigilConfiguration: Sendable {
         if let node = map["incidents"], let settings = decodeSection(IncidentSinkSettings.self, node, section: "incidents") {
             config.incidents = settings
         }
-        map.finish(allowed: ["oncall", "notifications", "acknowledgement"])
+        config.onCall = OnCallSettings.parse(oncall: map["oncall"], notifications: map["notifications"],
+                                             acknowledgement: map["acknowledgement"], resolve: resolve)
+        map.finish()
         return config
     }
 }

@@ -36,7 +36,7 @@ import VigilTestSupport
                     try await Paging.column(client, "SELECT status FROM vigil.page_outbox ORDER BY id", as: String.self) == ["sent", "sent", "sent"]
                 })
                 let timeline = try await Paging.timeline(client, incident: id)
-                for expected in ["escalation vigil: triggered: policy three chosen by default_policy",
+                for expected in ["escalation vigil: triggered: escalation starts with policy three (chosen by default_policy)",
                                  "escalation vigil: step_started: step 1 (L1): paging Anna Becker",
                                  "page vigil: delivery_attempted: step 1 (L1): webhook to Anna Becker, attempt 1",
                                  "page vigil: delivered: webhook to Anna Becker delivered",

@@ -78,7 +78,7 @@ import VigilTestSupport
                     _ = try await configStore.addOverride(schedule: "sm-bank-nord", clash, actor: "katrin")
                 } catch let error as OnCallStoreError {
                     #expect(error.code == .overrideConflict)
-                    #expect(error.message.contains("#\(added.id) (cli)"))
+                    #expect(error.message.contains("#\(added.id) (command line): uwe replaces tom"))
                 }
                 await #expect(throws: OnCallStoreError.self) {
                     try await configStore.addOverride(schedule: "nope", ScheduleOverride(kind: .add, person: "tom", from: Paging.t0, to: Paging.t0 + .hours(1)),

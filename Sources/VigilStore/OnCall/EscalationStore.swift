@@ -46,9 +46,12 @@ public struct EscalationStore: Sendable {
                 let incident = OnCallIncident(record: record, customerName: runtime.customerName(record.customer.rawValue))
                 guard let route = PolicyRouter(config: runtime.config).route(incident) else { return .unchanged }
                 var machine = EscalationStateMachine(incident: incident, policy: route.policy, retry: runtime.config.providers.retry)
-                var actions: [EscalationAction] = [.recordTimeline(EscalationTimelineEntry(
-                    at: now, kind: .triggered, text: "policy \(route.policy.name) chosen by \(Self.describe(route.reason, runtime.config))"))]
-                actions += machine.handle(.triggered, at: now, directory: runtime.directory)
+                // The machine's first line names the policy; say why it was chosen.
+                let actions = machine.handle(.triggered, at: now, directory: runtime.directory).map { action -> EscalationAction in
+                    guard case .recordTimeline(var entry) = action, entry.kind == .triggered else { return action }
+                    entry.text += " (chosen by \(Self.describe(route.reason)))"
+                    return .recordTimeline(entry)
+                }
                 let rows = try await c.query("""
                     INSERT INTO vigil.escalations (incident_id, customer_id, policy_id, phase, state, version, created_at, updated_at)
                     VALUES (\(incidentID), \(record.customer.rawValue), \(route.policy.id), \(machine.phase.rawValue), \(try Self.encode(machine))::jsonb,
@@ -354,7 +357,7 @@ public struct EscalationStore: Sendable {
         return found
     }
 
-    static func describe(_ reason: PolicyRouter.Reason, _ config: OnCallConfig) -> String {
+    static func describe(_ reason: PolicyRouter.Reason) -> String {
         switch reason {
         case .playbook: "the customer's playbook"
         case .route(let index): "route \(index + 1)"

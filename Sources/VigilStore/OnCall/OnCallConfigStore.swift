@@ -121,7 +121,7 @@ public struct OnCallConfigStore: Sendable {
     static func checkKept(_ kept: [StoredOverride], fit config: OnCallConfig) throws {
         var problems: [String] = []
         for o in kept {
-            let label = "override #\(o.id) on schedule '\(o.schedule)' (\(OnCallJSON.override(o.override).text))"
+            let label = "override #\(o.id) on schedule '\(o.schedule)' (\(o.override.summary))"
             guard let schedule = config.schedule(o.schedule) else {
                 problems.append("\(label): the schedule is no longer in the file; remove it with `vigil oncall override remove \(o.id)`")
                 continue
@@ -130,7 +130,7 @@ public struct OnCallConfigStore: Sendable {
                 problems.append("\(label): person '\(person)' is no longer in the file; remove it with `vigil oncall override remove \(o.id)`")
             }
             for other in schedule.overrides where other.conflicts(with: o.override) {
-                problems.append("\(label) conflicts with the file's override \(OnCallJSON.override(other).text)")
+                problems.append("\(label) conflicts with the file's override \(other.summary)")
             }
         }
         if !problems.isEmpty { throw OnCallStoreError(.overridesNoLongerFit, problems.joined(separator: "\n")) }
@@ -160,7 +160,7 @@ public struct OnCallConfigStore: Sendable {
             }
             let conflicts = stored.overrides.filter { $0.schedule == schedule && $0.override.conflicts(with: override) }
             if !conflicts.isEmpty {
-                let lines = conflicts.map { "  #\($0.id) (\($0.source.rawValue)): \(OnCallJSON.override($0.override).text)" }
+                let lines = conflicts.map { "  #\($0.id) (\($0.source == .cli ? "command line" : "file")): \($0.override.summary)" }
                 throw OnCallStoreError(.overrideConflict,
                                        "the override overlaps another one on '\(schedule)' that concerns the same person:\n" + lines.joined(separator: "\n"))
             }
