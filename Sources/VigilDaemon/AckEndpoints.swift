@@ -219,7 +219,9 @@ struct AckEndpoints: Sendable {
     private func json(_ status: HTTPResponse.Status, _ object: some Encodable, headers extra: HTTPFields = [:]) -> Response {
         var fields: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
         fields.append(contentsOf: extra)
-        let body = (try? JSONEncoder().encode(object)) ?? Data("{}".utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = (try? encoder.encode(object)) ?? Data("{}".utf8)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
