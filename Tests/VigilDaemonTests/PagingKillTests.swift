@@ -63,6 +63,7 @@ import VigilTestSupport
                 #expect(steps == Array(repeating: 3, count: incidents), "each step started once per incident")
                 let resent = try await PagingDaemon.column(client, "SELECT count(*) FROM vigil.page_outbox WHERE sends > 1", as: Int.self)
                 #expect(resent.first ?? 0 <= 2 * parallel)
+                #expect(resent.first ?? 0 >= repeats, "every repeat the provider saw is a lapsed or released claim sent again")
             } catch {
                 await daemon.stop()
                 throw error
