@@ -29,6 +29,7 @@ public final class PagingEngine: Service, Sendable {
     private let runtimeBox = Mutex<PagingRuntime?>(nil)
     private let inFlight = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
+    private let claimFailed = Atomic<Bool>(false)
     private let listener = Mutex<Task<Void, Never>?>(nil)
     private let metrics = PagingMetrics()
 
@@ -137,41 +138,56 @@ public final class PagingEngine: Service, Sendable {
                     metrics.escalations.increment()
                     logger.info("paging started", metadata: ["incident": "\(id)", "policy": "\(policy)"])
                 }
-                if outcome != .unchanged { progress = true }
+                if outcome != .unchanged {
+                    progress = true
+                    // Send this incident's pages before reconciling the next one (bursts of incidents).
+                    _ = await claimAndSend(group: &group)
+                }
             } catch {
                 logger.warning("cannot update the escalation; will retry", metadata: ["incident": "\(id)", "error": "\(String(reflecting: error))"])
                 inbox.incidentLater(id)
                 retrySoon = true
             }
         }
+        // Pages before timers: a new incident's page must not wait for unrelated timers.
+        if await claimAndSend(group: &group) { progress = true }
         do {
             var fired = 0
             while fired < 200, try await store.fireNextTimer(runtime: runtime, now: clock.now) { fired += 1 }
-            if fired > 0 { progress = true }
+            if fired > 0 {
+                progress = true
+                _ = await claimAndSend(group: &group)
+            }
             if fired == 200 { inbox.wake() }
         } catch {
             logger.warning("cannot fire timers; will retry", metadata: ["error": "\(String(reflecting: error))"])
             retrySoon = true
         }
-        let capacity = settings.maxParallelSends - inFlight.load(ordering: .relaxed)
-        if capacity > 0 {
-            do {
-                let claimed = try await store.claimPages(instance: settings.instanceName, lease: settings.lease, now: clock.now, limit: capacity)
-                for page in claimed {
-                    inFlight.add(1, ordering: .relaxed)
-                    progress = true
-                    group.addTask {
-                        await self.send(page)
-                        self.inFlight.subtract(1, ordering: .relaxed)
-                        self.inbox.wake()
-                    }
-                }
-            } catch {
-                logger.warning("cannot claim pages; will retry", metadata: ["error": "\(String(reflecting: error))"])
-                retrySoon = true
-            }
-        }
+        if claimFailed.load(ordering: .relaxed) { retrySoon = true }
         await scheduleAlarm(lastSweep: lastSweep ?? start, progress: progress, retrySoon: retrySoon)
+    }
+
+    /// Claims as many due pages as there are free send slots and sends each in its own task; true when any was claimed.
+    private func claimAndSend(group: inout DiscardingTaskGroup) async -> Bool {
+        let capacity = settings.maxParallelSends - inFlight.load(ordering: .relaxed)
+        guard capacity > 0 else { return false }
+        do {
+            let claimed = try await store.claimPages(instance: settings.instanceName, lease: settings.lease, now: clock.now, limit: capacity)
+            for page in claimed {
+                inFlight.add(1, ordering: .relaxed)
+                group.addTask {
+                    await self.send(page)
+                    self.inFlight.subtract(1, ordering: .relaxed)
+                    self.inbox.wake()
+                }
+            }
+            claimFailed.store(false, ordering: .relaxed)
+            return !claimed.isEmpty
+        } catch {
+            logger.warning("cannot claim pages; will retry", metadata: ["error": "\(String(reflecting: error))"])
+            claimFailed.store(true, ordering: .relaxed)
+            return false
+        }
     }
 
     /// Sleeps until the earliest due time (or the next sweep); never busy-waits on work another instance holds.
