@@ -118,7 +118,11 @@ struct AckEndpoints: Sendable {
             let config = engine?.runtime?.config
             let entry = config?.customer(record.customer.rawValue)
             let page = AckPage.Incident(
-                record: record, customerName: entry?.name ?? record.customer.rawValue,
+                id: record.id, customerName: entry?.name ?? record.customer.rawValue,
+                what: record.ruleTitle.isEmpty ? record.ruleID : record.ruleTitle, summary: record.summary,
+                subjects: record.group.map { "\($0.field) \($0.value)" }, firstSeen: record.firstEventAt, lastSeen: record.lastEventAt,
+                count: record.eventCount > 0 ? record.eventCount : record.hitCount, priority: record.priority, dueAt: record.dueAt,
+                status: record.status, statusText: AckPage.status(record), responseSteps: record.responseSteps,
                 zone: entry.flatMap { ZoneRules(identifier: $0.timeZone) } ?? .utc, recipient: displayName(claims.recipient),
                 allowsAcknowledge: claims.allows(.acknowledge), allowsResolve: claims.allows(.resolve))
             return html(.ok, AckPage.incident(page, now: clock.now, notice: notice))

@@ -8,8 +8,21 @@ import VigilStore
 enum AckPage {
     /// What the page shows for one incident.
     struct Incident {
-        var record: IncidentRecord
+        var id: Int64
         var customerName: String
+        var what: String
+        var summary: String
+        /// `source.ip 203.0.113.7`, …
+        var subjects: [String]
+        var firstSeen: Timestamp
+        var lastSeen: Timestamp
+        var count: Int
+        var priority: Priority
+        var dueAt: Timestamp?
+        var status: IncidentStatus
+        /// `acknowledged by Tom Fischer`.
+        var statusText: String
+        var responseSteps: [String]
         /// The customer's zone, for times.
         var zone: ZoneRules
         /// Who the link was sent to (display name).
@@ -19,42 +32,33 @@ enum AckPage {
     }
 
     static func incident(_ i: Incident, now: Timestamp, notice: String? = nil) -> String {
-        let r = i.record
-        let what = r.ruleTitle.isEmpty ? r.ruleID : r.ruleTitle
-        var rows: [(String, String)] = [
-            ("Customer", i.customerName),
-            ("What", what),
-        ]
-        if !r.summary.isEmpty, r.summary != what { rows.append(("Details", r.summary)) }
-        if !r.group.isEmpty { rows.append(("Where", r.group.map { "\($0.field) \($0.value)" }.joined(separator: "; "))) }
-        let count = r.eventCount > 0 ? r.eventCount : r.hitCount
-        rows.append(("Since", format(r.firstEventAt, i.zone) + (count > 1 ? " (\(count) times, last \(format(r.lastEventAt, i.zone)))" : "")))
-        rows.append(("Priority", "\(r.priority.label) (\(r.priority.meaning))"))
-        if let due = r.dueAt {
-            let left = due - now
-            rows.append(("SLA", "resolve by \(format(due, i.zone)) — " + (left > .zero ? "\(rounded(left)) left" : "overdue by \(rounded(now - due))")))
+        var rows: [(String, String)] = [("Customer", i.customerName), ("What", i.what)]
+        if !i.summary.isEmpty, i.summary != i.what { rows.append(("Details", i.summary)) }
+        if !i.subjects.isEmpty { rows.append(("Where", i.subjects.joined(separator: "; "))) }
+        rows.append(("Since", format(i.firstSeen, i.zone) + (i.count > 1 ? " (\(i.count) times, last \(format(i.lastSeen, i.zone)))" : "")))
+        rows.append(("Priority", "\(i.priority.label) (\(i.priority.meaning))"))
+        if let due = i.dueAt {
+            rows.append(("SLA", "resolve by \(format(due, i.zone)) — " + (due > now ? "\(rounded(due - now)) left" : "overdue by \(rounded(now - due))")))
         }
-        rows.append(("Status", status(r)))
-        var body = "<h1>Incident \(r.id)</h1>\n"
+        rows.append(("Status", i.statusText))
+        var body = "<h1>Incident \(i.id)</h1>\n"
         if let notice { body += "<p class=\"notice\">\(escape(notice))</p>\n" }
         body += "<dl>\n" + rows.map { "<dt>\(escape($0.0))</dt><dd>\(escape($0.1))</dd>" }.joined(separator: "\n") + "\n</dl>\n"
-        if !r.responseSteps.isEmpty {
-            body += "<h2>What to do</h2>\n<ol>\n" + r.responseSteps.map { "<li>\(escape($0))</li>" }.joined(separator: "\n") + "\n</ol>\n"
+        if !i.responseSteps.isEmpty {
+            body += "<h2>What to do</h2>\n<ol>\n" + i.responseSteps.map { "<li>\(escape($0))</li>" }.joined(separator: "\n") + "\n</ol>\n"
         }
         var buttons = ""
-        if r.status == .new, i.allowsAcknowledge {
-            buttons += "<button name=\"action\" value=\"acknowledge\" class=\"ack\">Acknowledge</button>\n"
+        if i.allowsAcknowledge, i.status == .new || i.status == .acknowledged {
+            let label = i.status == .new ? "Acknowledge" : "I am on it"
+            buttons += "<button name=\"action\" value=\"acknowledge\" class=\"ack\">\(label)</button>\n"
         }
-        if r.status == .new || r.status == .acknowledged, i.allowsResolve {
+        if i.allowsResolve, i.status == .new || i.status == .acknowledged {
             buttons += "<button name=\"action\" value=\"resolve\" class=\"resolve\">Resolve</button>\n"
-        }
-        if r.status == .acknowledged, i.allowsAcknowledge {
-            buttons = "<button name=\"action\" value=\"acknowledge\" class=\"ack\">I am on it</button>\n" + buttons
         }
         if !buttons.isEmpty {
             body += "<form method=\"post\">\n" + buttons + "</form>\n<p class=\"small\">As \(escape(i.recipient)).</p>\n"
         }
-        return page(title: "Incident \(r.id): \(what)", body: body)
+        return page(title: "Incident \(i.id): \(i.what)", body: body)
     }
 
     /// A refusal: forged, expired, unknown incident.

@@ -117,6 +117,9 @@ import VigilTestSupport
                 engine.wake()
                 try await Task.sleep(for: .milliseconds(200))
                 #expect(try await Paging.column(client, "SELECT phase FROM vigil.escalations", as: String.self) == ["escalating"])
+                // Answering the new page (the link's button, or the API) stops it although the row was already acknowledged.
+                try await engine.acknowledged(incident: id, by: "Anna Becker")
+                #expect(try await Paging.column(client, "SELECT phase FROM vigil.escalations", as: String.self) == ["acknowledged"])
                 clock.set(Paging.t0 + .minutes(64))
                 _ = try await repository.resolve(id, by: "Anna Becker")
                 #expect(try await Paging.eventually {
@@ -129,6 +132,7 @@ import VigilTestSupport
                 let timeline = try await Paging.timeline(client, incident: id)
                 #expect(timeline.contains { $0.contains("ack_timed_out: acknowledged by Anna Becker") && $0.contains("paging again from step 1") })
                 #expect(timeline.contains { $0.hasPrefix("resolved Anna Becker: resolved by Anna Becker") })
+                #expect(timeline.filter { $0.contains("paging stopped, acknowledged by Anna Becker") }.count == 2)
             }
         }
         await receiver.shutdown()
@@ -166,6 +170,52 @@ import VigilTestSupport
                 #expect(timeline.contains { $0.contains("webhook to Anna Becker failed (HTTP 500: {\"error\":\"busy\"}); attempt 2 in 15s") })
                 #expect(timeline.contains { $0.hasPrefix("page vigil: delivered: webhook to Anna Becker delivered") })
                 #expect(Paging.paths(receiver) == ["/anna", "/anna", "/anna"], "step 2 is not paged: the delay has not passed")
+            }
+        }
+        await receiver.shutdown()
+    }
+
+    /// A webhook that refuses for good: the engine falls back to the person's email, delivered through a real SMTP server.
+    @Test func aFailingChannelFallsBackToTheNextContactThroughRealSMTP() async throws {
+        let receiver = try await TestHTTPReceiver.start { _, _ in TestHTTPReceiver.Response(status: .gone, body: "unknown hook") }
+        let smtp = try await TestSMTPServer.start(TestSMTPServer.Options(startTLS: false, auth: false))
+        defer { smtp.stop() }
+        try await TestPostgres.withDatabase(maxConnections: 8) { client, _ in
+            let clock = ManualClock(Paging.t0)
+            try await Paging.apply("""
+                version: 1
+                providers:
+                  smtp: {host: 127.0.0.1, port: \(smtp.port), security: none, from: "Vigil SOC <vigil@soc.example>", helo: vigil.test}
+                people:
+                  - id: anna
+                    name: Anna Becker
+                    contacts: [{webhook: "\(receiver.baseURL)/anna"}, {email: anna.becker@soc.example}]
+                    notification:
+                      rules: [{urgency: [high, critical], channels: [webhook]}]
+                policies:
+                  - {id: p, steps: [{name: L1, targets: [{person: anna}], delay: 10m}]}
+                customers:
+                  - {id: bank-nord, name: Nordbank AG, time_zone: Europe/Berlin}
+                default_policy: p
+                """, client: client, clock: clock)
+            let engine = Paging.engine(client, clock: clock)
+            try await Paging.running([engine]) {
+                let id = try #require(try await Paging.raise([Paging.hit()], client: client, clock: clock).first)
+                let mails = try await smtp.waitForMessages(1)
+                let mail = try #require(mails.first)
+                #expect(Paging.paths(receiver) == ["/anna"])
+                #expect(mail.rcpt_tos == ["anna.becker@soc.example"])
+                #expect(mail.data.contains("X-Vigil-Idempotency-Key: \(id)/1/anna.email/1"))
+                #expect(mail.data.contains("Subject: [P2] Nordbank AG: SSH brute force, then a successful login"))
+                #expect(mail.data.contains("https://vigil.test/ack/"))
+                #expect(try await Paging.eventually {
+                    try await Paging.column(client, "SELECT kind || ' ' || status FROM vigil.page_outbox ORDER BY id", as: String.self)
+                        == ["webhook failed", "email sent"]
+                })
+                let timeline = try await Paging.timeline(client, incident: id)
+                #expect(timeline.contains { $0.contains("webhook to Anna Becker failed for good (HTTP 410: unknown hook)") })
+                #expect(timeline.contains { $0.contains("fallback: falling back from webhook to email for Anna Becker") })
+                #expect(timeline.contains { $0.hasPrefix("page vigil: delivered: email to Anna Becker delivered") })
             }
         }
         await receiver.shutdown()
