@@ -5,9 +5,11 @@ import Prometheus
 
 /// The HTTP side: `/healthz`, `/readyz`, `/metrics` (and, later, acknowledgement links).
 enum HTTPEndpoints {
-    static func makeRouter(registry: PrometheusCollectorRegistry, readiness: Readiness, admin: AdminEndpoints?) -> Router<BasicRequestContext> {
+    static func makeRouter(registry: PrometheusCollectorRegistry, readiness: Readiness, admin: AdminEndpoints?,
+                           ack: AckEndpoints? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         admin?.register(on: router)
+        ack?.register(on: router)
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
@@ -27,11 +29,11 @@ enum HTTPEndpoints {
 
     static func makeApplication(
         address: String, port: Int, registry: PrometheusCollectorRegistry, readiness: Readiness, admin: AdminEndpoints?,
-        logger: Logger,
+        ack: AckEndpoints? = nil, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
         Application(
-            router: makeRouter(registry: registry, readiness: readiness, admin: admin),
+            router: makeRouter(registry: registry, readiness: readiness, admin: admin, ack: ack),
             configuration: .init(address: .hostname(address, port: port), serverName: "vigil"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -28,6 +28,8 @@ public struct VigilConfiguration: Sendable {
     public var incidents = IncidentSinkSettings()
     /// Detection engine tuning (`detection:`).
     public var detection = EngineOptions()
+    /// `oncall`, `notifications`, `acknowledgement`: paging (see OnCallSettings).
+    public var onCall = OnCallSettings()
 
     /// Loads and validates `path`; every problem is reported as `file:line:col: error: message`.
     public static func load(path: String) throws(ConfigErrors) -> VigilConfiguration {
@@ -107,7 +109,9 @@ public struct VigilConfiguration: Sendable {
             if let v = section["max_events_per_group"]?.positiveInt { config.detection.maxEntriesPerGroup = v }
             section.finish()
         }
-        map.finish(allowed: ["oncall", "notifications", "acknowledgement"])
+        config.onCall = OnCallSettings.parse(oncall: map["oncall"], notifications: map["notifications"],
+                                             acknowledgement: map["acknowledgement"], resolve: resolve)
+        map.finish()
         return config
     }
 }

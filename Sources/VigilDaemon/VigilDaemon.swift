@@ -81,17 +81,21 @@ public final class VigilDaemon: Sendable {
             }
         )
         let adminToken = try AdminToken.loadOrCreate(stateDirectory: config.stateDirectory)
+        let paging = try PagingServices.make(config: config, client: storage.client, clock: options.clock, logger: logger)
         let http = HTTPEndpoints.makeApplication(
             address: config.httpAddress, port: config.httpPort, registry: registry, readiness: readiness,
             admin: AdminEndpoints(token: adminToken, reload: { [self] in await self.reload(reason: "admin API", ingest: ingest) }),
-            logger: Logger(label: "vigil.http"),
+            ack: paging.ack, logger: Logger(label: "vigil.http"),
             onRunning: { [logger] port in logger.info("http endpoints up", metadata: ["port": "\(port)"]) }
         )
         let reload = ReloadService(logger: logger, readiness: readiness) { [self] reason in _ = await self.reload(reason: reason, ingest: ingest) }
         let systemd = SystemdService(notifier: notifier, readiness: readiness, logger: logger)
+        let core: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ShardService(router: router, clock: options.clock)), .init(service: ingest), .init(service: http),
+            .init(service: reload), .init(service: systemd),
+        ]
         let group = ServiceGroup(configuration: .init(
-            services: storage.services + [.init(service: ShardService(router: router, clock: options.clock)), .init(service: ingest), .init(service: http),
-                                          .init(service: reload), .init(service: systemd)],
+            services: storage.services + paging.services + core,
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger

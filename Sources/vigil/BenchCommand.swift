@@ -6,7 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Vigil from outside.",
-        subcommands: [BenchSendCommand.self, BenchSinkCommand.self]
+        subcommands: [BenchSendCommand.self, BenchSinkCommand.self, BenchPageCommand.self]
     )
 }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import VigilDetection
+import VigilEvents
+import VigilIngest
 
 /// `vigil rules check|test|list`: validate rules and playbooks, run rule fixtures, list rules.
 struct RulesCommand: AsyncParsableCommand {
@@ -72,9 +74,21 @@ struct RulesCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             if let filter { fixtures = fixtures.filter { $0.name.contains(filter) || $0.rulePath.contains(filter) } }
+            var extractorSet = ExtractorSet.empty
+            let extractorDirectory = (rules.hasSuffix("/") ? rules : rules + "/") + "extractors"
+            if FileManager.default.fileExists(atPath: extractorDirectory) {
+                do {
+                    extractorSet = try ExtractorSet.load(directory: extractorDirectory)
+                } catch {
+                    print(error)
+                    throw ExitCode(1)
+                }
+            }
             var failed = 0
             for fixture in fixtures {
-                let outcome = FixtureRunner.run(fixture, ruleSet: set)
+                let decoder = SyslogLineDecoder(extractors: extractorSet, receivedTime: fixture.received ?? fixture.until ?? .epoch,
+                                                timeZone: set.playbooks[fixture.customer ?? RuleLoadOptions.evalCustomer]?.timeZone ?? .utc)
+                let outcome = FixtureRunner.run(fixture, ruleSet: set, logDecoder: decoder.decode)
                 let label = "\(fixture.rulePath) [\(fixture.name)\(fixture.customer.map { ", customer \($0)" } ?? "")]"
                 if outcome.passed {
                     print("PASS \(label)")
@@ -114,6 +128,31 @@ struct RulesCommand: AsyncParsableCommand {
             for r in set.rules where active?.contains(r.id) ?? true {
                 print("\(r.id)\t\(r.kind.rawValue)\t\(r.level.rawValue)\t\(r.title)\t\(r.path):\(r.line)")
             }
+        }
+    }
+}
+
+/// Syslog lines of `.log` fixtures, parsed as the daemon parses them (with the rules tree's extractors).
+struct SyslogLineDecoder: Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let parser: EventParser
+    let receivedTime: Timestamp
+    let timeZone: ZoneRules
+
+    init(extractors: ExtractorSet, receivedTime: Timestamp, timeZone: ZoneRules) {
+        parser = EventParser(protocol: .auto, extractors: extractors)
+        self.receivedTime = receivedTime
+        self.timeZone = timeZone
+    }
+
+    func decode(_ line: String, _ index: Int, _ customer: CustomerID, _ fallback: Timestamp) throws -> Event {
+        let context = ParseContext(customer: customer, listener: "fixture", receivedTime: receivedTime, timeZone: timeZone, sequence: UInt64(index))
+        switch parser.parse(Array(EvalEventReader.withPriority(Array(line.utf8))), context: context) {
+        case .success(let event): return event
+        case .failure(let error): throw Failure(description: "line \(index + 1): \(error)")
         }
     }
 }

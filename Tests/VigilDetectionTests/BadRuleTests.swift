@@ -114,6 +114,13 @@ struct BadRuleTests {
         #expect(errs[0].message.contains("rules/library/r0.yml:1:1"))
     }
 
+    @Test func placeholdersOutsideRulesAreRejected() throws {
+        let map = "logsources:\n    - product: linux\n      conditions:\n          host.name|expand: '%hosts%'\n"
+        let r = "title: x\nid: x\nlogsource: {product: linux}\ndetection: {s: {a: 1}, condition: s}\n"
+        let d = try #require(only(r, logsources: map))
+        #expect((d.path, d.line, d.code) == ("rules/logsources.yml", 4, "unsupported-placeholder"))
+    }
+
     @Test func unknownLogsource() throws {
         let map = "logsources:\n    - product: linux\n      service: sshd\n      conditions:\n          process.name: sshd\n"
         let r = "title: x\nid: x\nlogsource:\n    product: windows\n    service: security\ndetection: {s: {a: 1}, condition: s}\n"

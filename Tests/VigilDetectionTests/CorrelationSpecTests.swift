@@ -408,7 +408,7 @@ struct CorrelationSpecTests {
         let events = [login(4625, user: "a", at: 0, seq: 0), login(4625, user: "a", at: 50, seq: 1),
                       login(4625, user: "a", at: 20, seq: 2), login(4625, user: "x", at: 55, seq: 3)]
         #expect(run(set, events, lateness: .seconds(60)).count == 1)
-        var engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .seconds(10)))
+        let engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .seconds(10)))
         var hits: [Hit] = []
         for e in events { hits += engine.process(e) }
         hits += engine.advance(to: at(100))
@@ -419,7 +419,7 @@ struct CorrelationSpecTests {
     @Test func correlationHitsWaitForTheWatermark() throws {
         let corr = "title: c\nid: c\ncorrelation:\n    type: event_count\n    rules: [failed_login]\n    group-by: [User]\n    timespan: 1m\n    condition: {gte: 2}\n"
         let set = try load([CorrelationSpecTests.failedLogin, corr])
-        var engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .seconds(30)))
+        let engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .seconds(30)))
         #expect(engine.process(login(4625, user: "a", at: 0)).isEmpty)
         #expect(engine.process(login(4625, user: "a", at: 10)).isEmpty)
         #expect(engine.statistics.pendingOccurrences == 2)

@@ -25,7 +25,7 @@ struct ExtensionTests {
 
     @Test func absenceFiresOncePerSilence() throws {
         let set = try load([ExtensionTests.heartbeat])
-        var engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
+        let engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
         #expect(engine.process(beat("fw1", 0, seq: 0)).isEmpty)
         #expect(engine.process(beat("fw2", 60, seq: 1)).isEmpty)
         #expect(engine.process(beat("fw1", 1700, seq: 2)).isEmpty)
@@ -53,11 +53,21 @@ struct ExtensionTests {
         let rule = ExtensionTests.heartbeat.replacingOccurrences(of: "group-by: [host.name]", with: "group-by: [host.name]\n        expect: ['%sensors%']")
         let pb = "id: bank\nname: Bank\ntimezone: UTC\nenable: [source-silent]\nplaceholders:\n    sensors: [ids1, ids2]\n"
         let set = try load([rule], playbooks: ["bank": pb], defaultCustomer: nil)
-        var engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
+        let engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
         _ = engine.process(event(fieldList: [("kind", "syslog"), ("host.name", "ids1")], time: at(0), customer: "bank"))
         let hits = engine.advance(to: at(1801))
         // ids2 never spoke at all: still caught.
         #expect(hits.compactMap { $0.group.first?.value }.sorted() == ["ids1", "ids2"])
+    }
+
+    @Test func expectedSourcesOfASilentCustomerAreWatchedToo() throws {
+        let rule = ExtensionTests.heartbeat.replacingOccurrences(of: "group-by: [host.name]", with: "group-by: [host.name]\n        expect: ['%sensors%']")
+        let pb = "id: bank\nname: Bank\ntimezone: UTC\nenable: [source-silent]\nplaceholders:\n    sensors: [ids1]\n"
+        let set = try load([rule], playbooks: ["bank": pb], defaultCustomer: nil)
+        let engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
+        // No event at all from the bank: the daemon's clock-driven watermark is enough.
+        #expect(engine.advance(to: at(0)).isEmpty)
+        #expect(engine.advance(to: at(1801)).compactMap { $0.group.first?.value } == ["ids1"])
     }
 
     static let adminLogin = """
@@ -137,7 +147,7 @@ struct ExtensionTests {
         let base = "title: f\nname: f\nlogsource: {product: test}\ndetection:\n    sel:\n        k: x\n    condition: sel\n"
         let corr = "title: c\nid: c\ncorrelation:\n    type: event_count\n    rules: [f]\n    group-by: [g]\n    timespan: 1h\n    condition: {gte: 2}\n"
         let set = try load([base, corr])
-        var engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero, maxGroupsPerRule: 3))
+        let engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero, maxGroupsPerRule: 3))
         var hits: [Hit] = []
         for (i, g) in ["a", "b", "c", "d", "a", "d"].enumerated() {
             hits += engine.process(event(fieldList: [("k", "x"), ("g", .string(g))], time: at(Int64(i)), sequence: UInt64(i)))

@@ -87,7 +87,7 @@ struct IndexTests {
             for f in fields where Bool.random(using: &rng) { list.append((f, .string(values.randomElement(using: &rng)!.uppercased()))) }
             let e = event(fieldList: list, time: at(Int64(n)), sequence: UInt64(n))
             let expected = program.detections.filter { $0.matches(e) }.map(\.key).sorted()
-            var engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
+            let engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
             let actual = engine.process(e).map(\.ruleID).sorted()
             #expect(actual == expected)
             if actual != expected { return }

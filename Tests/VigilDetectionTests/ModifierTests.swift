@@ -265,7 +265,7 @@ struct ModifierTests {
                 vpn_ranges: [10.8.0.0/16]
             """
         let set = try load([rule], playbooks: ["bank": playbook], defaultCustomer: nil)
-        var engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
+        let engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
         #expect(engine.process(event(["host.name": "ADM-07", "source.ip": "10.8.1.1"], customer: "bank")).count == 1)
         #expect(engine.process(event(["host.name": "jump01", "source.ip": "10.8.1.1"], customer: "bank")).count == 1)
         #expect(engine.process(event(["host.name": "web01", "source.ip": "10.8.1.1"], customer: "bank")).isEmpty)

@@ -80,7 +80,7 @@ struct PlaybookTests {
         #expect(hits.first?.customer == "factory")
         #expect(hits.first?.eventSequences == [1, 3, 5])
         // An unknown customer matches nothing, and is counted.
-        var engine = DetectionEngine(ruleSet: set)
+        let engine = DetectionEngine(ruleSet: set)
         #expect(engine.process(failed("203.0.113.7", customer: "stranger", at: 0)).isEmpty)
         #expect(engine.statistics.eventsWithoutPlaybook == 1)
     }
@@ -195,7 +195,7 @@ struct PlaybookTests {
         #expect(exclusion.name == "Billing system")
         #expect(exclusion.approver == "M. Mustermann, CFO")
         #expect(exclusion.date == "2026-01-15")
-        var engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
+        let engine = DetectionEngine(ruleSet: set, options: .init(allowedLateness: .zero))
         #expect(engine.process(event(["event.action": "exec", "process.name": "anydesk", "host.name": "billing-db1"], customer: "bank")).isEmpty)
         #expect(engine.process(event(["event.action": "exec", "process.name": "anydesk", "host.name": "crm-db1"], customer: "bank")).count == 1)
         #expect(engine.statistics.eventsExcluded == 1)

@@ -17,7 +17,7 @@ struct ReloadTests {
 
     @Test func unchangedRulesKeepTheirWindows() throws {
         let old = try load([ReloadTests.base, ReloadTests.corr("c1", 3), ReloadTests.corr("c2", 3), ReloadTests.corr("c4", 3)])
-        var engine = DetectionEngine(ruleSet: old, options: .init(allowedLateness: .zero))
+        let engine = DetectionEngine(ruleSet: old, options: .init(allowedLateness: .zero))
         #expect(engine.process(e(0, seq: 0)).isEmpty)
         #expect(engine.process(e(1, seq: 1)).isEmpty)
         let new = try load([ReloadTests.base, ReloadTests.corr("c1", 3), ReloadTests.corr("c2", 4), ReloadTests.corr("c3", 3)])
@@ -37,7 +37,7 @@ struct ReloadTests {
 
     @Test func reloadingTheSameTextKeepsEverything() throws {
         let texts = [ReloadTests.base, ReloadTests.corr("c1", 3)]
-        var engine = DetectionEngine(ruleSet: try load(texts), options: .init(allowedLateness: .zero))
+        let engine = DetectionEngine(ruleSet: try load(texts), options: .init(allowedLateness: .zero))
         _ = engine.process(e(0, seq: 0))
         _ = engine.process(e(1, seq: 1))
         let diff = engine.replace(ruleSet: try load(texts))
@@ -47,7 +47,7 @@ struct ReloadTests {
     }
 
     @Test func changingAnInputRuleResetsTheCorrelation() throws {
-        var engine = DetectionEngine(ruleSet: try load([ReloadTests.base, ReloadTests.corr("c1", 3)]), options: .init(allowedLateness: .zero))
+        let engine = DetectionEngine(ruleSet: try load([ReloadTests.base, ReloadTests.corr("c1", 3)]), options: .init(allowedLateness: .zero))
         _ = engine.process(e(0, seq: 0))
         _ = engine.process(e(1, seq: 1))
         let changedBase = ReloadTests.base.replacingOccurrences(of: "k: x", with: "k: [x, z]")
@@ -60,7 +60,7 @@ struct ReloadTests {
     @Test func playbookSettingsChangeOnlyResetsThatRule() throws {
         func playbook(_ t: Int) -> String { "id: bank\nname: Bank\ntimezone: UTC\nenable: [c1, c2]\nrules:\n    c2:\n        threshold: \(t)\n" }
         let rules = [ReloadTests.base, ReloadTests.corr("c1", 3), ReloadTests.corr("c2", 3)]
-        var engine = DetectionEngine(ruleSet: try load(rules, playbooks: ["bank": playbook(3)], defaultCustomer: nil),
+        let engine = DetectionEngine(ruleSet: try load(rules, playbooks: ["bank": playbook(3)], defaultCustomer: nil),
                                      options: .init(allowedLateness: .zero))
         func b(_ s: Int64, _ seq: UInt64) -> Event { event(fieldList: [("k", "x"), ("g", "same")], time: at(s), customer: "bank", sequence: seq) }
         _ = engine.process(b(0, 0))
@@ -73,7 +73,7 @@ struct ReloadTests {
     }
 
     @Test func aBrokenFileLeavesTheOldRuleSetRunning() throws {
-        var engine = DetectionEngine(ruleSet: try load([ReloadTests.base, ReloadTests.corr("c1", 2)]), options: .init(allowedLateness: .zero))
+        let engine = DetectionEngine(ruleSet: try load([ReloadTests.base, ReloadTests.corr("c1", 2)]), options: .init(allowedLateness: .zero))
         _ = engine.process(e(0, seq: 0))
         let broken = ReloadTests.corr("c1", 2).replacingOccurrences(of: "timespan: 1h", with: "timespan: soon")
         var failure: [RuleDiagnostic] = []
@@ -88,7 +88,7 @@ struct ReloadTests {
 
     @Test func pendingInputOfKeptRulesSurvivesAReload() throws {
         let texts = [ReloadTests.base, ReloadTests.other, ReloadTests.corr("c1", 2)]
-        var engine = DetectionEngine(ruleSet: try load(texts), options: .init(allowedLateness: .seconds(60)))
+        let engine = DetectionEngine(ruleSet: try load(texts), options: .init(allowedLateness: .seconds(60)))
         _ = engine.process(e(0, seq: 0))
         _ = engine.process(e(1, seq: 1))
         #expect(engine.statistics.pendingOccurrences == 2)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilEvents
+import VigilIngest
 @testable import VigilDetection
 
 /// The starter library in `rules/`: it loads cleanly and every fixture passes (what `vigil rules test` runs).
@@ -27,9 +28,16 @@ struct RepositoryRulesTests {
     @Test func everyFixturePasses() throws {
         let set = try RuleLoader.load(root: RepositoryRulesTests.root, options: .init(defaultCustomer: RuleLoadOptions.evalCustomer))
         let fixtures = try FixtureRunner.discover(root: RepositoryRulesTests.root, ruleSet: set)
-        #expect(fixtures.count >= 25)
+        #expect(fixtures.count >= 26)
+        #expect(fixtures.contains { $0.eventsPath.hasSuffix("ssh_brute_force.recorded.log") })
+        let extractors = try ExtractorSet.load(directory: RepositoryRulesTests.root + "/extractors")
         for fixture in fixtures {
-            let outcome = FixtureRunner.run(fixture, ruleSet: set)
+            let parser = EventParser(protocol: .auto, extractors: extractors)
+            let received = fixture.received ?? .epoch
+            let decode: FixtureRunner.LineDecoder = { line, index, customer, _ in
+                try parser.parse(Array(line.utf8), context: ParseContext(customer: customer, receivedTime: received, sequence: UInt64(index))).get()
+            }
+            let outcome = FixtureRunner.run(fixture, ruleSet: set, logDecoder: decode)
             #expect(outcome.passed, "\(fixture.rulePath) [\(fixture.name)]:\n\(outcome.diff.joined(separator: "\n"))")
         }
         // Every rule file has at least one fixture.
@@ -42,7 +50,7 @@ struct RepositoryRulesTests {
         let set = try RuleLoader.load(root: RepositoryRulesTests.root, options: .init(defaultCustomer: RuleLoadOptions.evalCustomer))
         let text = try String(contentsOfFile: RepositoryRulesTests.root + "/library/linux/ssh_brute_force.events.jsonl", encoding: .utf8)
         func replay() throws -> [String] {
-            var engine = DetectionEngine(ruleSet: set)
+            let engine = DetectionEngine(ruleSet: set)
             var out: [String] = []
             var last = Timestamp.epoch
             for (i, line) in text.split(separator: "\n").enumerated() {

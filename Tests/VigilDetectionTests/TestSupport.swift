@@ -75,13 +75,13 @@ func errors(_ rules: [String], playbooks: [String: String] = [:], logsources: St
 /// True when the single detection rule in `ruleText` matches `e`.
 func matches(_ ruleText: String, _ e: Event) throws -> Bool {
     let set = try load([ruleText])
-    var engine = DetectionEngine(ruleSet: set, options: EngineOptions(allowedLateness: .zero))
+    let engine = DetectionEngine(ruleSet: set, options: EngineOptions(allowedLateness: .zero))
     return !engine.process(e).isEmpty
 }
 
 /// Runs events through an engine and then advances past the last one.
 func run(_ set: RuleSet, _ events: [Event], lateness: TimeSpan = .zero, options: EngineOptions? = nil, finish: Bool = true) -> [Hit] {
-    var engine = DetectionEngine(ruleSet: set, options: options ?? EngineOptions(allowedLateness: lateness))
+    let engine = DetectionEngine(ruleSet: set, options: options ?? EngineOptions(allowedLateness: lateness))
     var hits: [Hit] = []
     for e in events { hits.append(contentsOf: engine.process(e)) }
     if finish, let last = events.map(\.eventTime).max() {

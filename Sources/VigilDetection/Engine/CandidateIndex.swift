@@ -50,7 +50,7 @@ struct CandidateIndex: Sendable {
     func forEachCandidate(_ event: Event, _ mark: (Int32) -> Void) {
         for i in always { mark(i) }
         for fi in equalsFields.indices {
-            guard let value = event.value(at: equalsFields[fi]) else { continue }
+            guard let value = event.fieldValue(equalsFields[fi]) else { continue }
             switch value {
             case .string(let s):
                 if let list = equalsTables[fi][CaseFolding.fold(s)] { for i in list { mark(i) } }
@@ -64,7 +64,7 @@ struct CandidateIndex: Sendable {
             }
         }
         for fi in containsFields.indices {
-            guard let value = event.value(at: containsFields[fi]) else { continue }
+            guard let value = event.fieldValue(containsFields[fi]) else { continue }
             let ac = automata[fi]
             switch value {
             case .string(let s):

@@ -6,7 +6,9 @@ import VigilEvents
 ///
 /// Feed events with `process(_:)`; call `advance(to:)` with a watermark to close windows and detect silences
 /// when no events arrive. The engine never reads a clock: replaying the same events gives the same hits.
-public struct DetectionEngine {
+///
+/// A class, owned by one shard: never share one engine between tasks (it has no locks, by design).
+public final class DetectionEngine {
     public private(set) var ruleSet: RuleSet
     public let options: EngineOptions
     private var runtimes: [CustomerRuntime] = []
@@ -30,7 +32,7 @@ public struct DetectionEngine {
     // MARK: - Public API
 
     /// Evaluates one event: detection hits at once, plus correlation hits whose windows the event's time settled.
-    public mutating func process(_ event: Event) -> [Hit] {
+    public func process(_ event: Event) -> [Hit] {
         stats.eventsProcessed += 1
         guard let ci = runtime(for: event.customer) else {
             stats.eventsWithoutPlaybook += 1
@@ -105,8 +107,15 @@ public struct DetectionEngine {
 
     /// Declares that no event older than `watermark` will come (for every customer): closes windows,
     /// fires absence rules and releases buffered correlation input.
-    public mutating func advance(to watermark: Timestamp) -> [Hit] {
+    public func advance(to watermark: Timestamp) -> [Hit] {
         var out: [Hit] = []
+        // Customers that expect sources (absence rules with `expect`) are watched even before their first event.
+        for (customer, program) in ruleSet.programs.sorted(by: { $0.key < $1.key }) where runtimeIndex[customer] == nil {
+            guard program.correlations.contains(where: { $0.kind == .absence && !$0.expected.isEmpty }),
+                  let ci = runtime(for: customer) else { continue }
+            runtimes[ci].maxSeen = watermark.nanoseconds
+            registerExpected(ci, at: watermark.nanoseconds)
+        }
         for ci in runtimes.indices {
             if watermark.nanoseconds > runtimes[ci].watermark { runtimes[ci].watermark = watermark.nanoseconds }
             out.append(contentsOf: drain(ci))
@@ -116,13 +125,13 @@ public struct DetectionEngine {
     }
 
     /// Swaps in a new rule set; state of rules whose definition (and inputs, and settings) did not change is kept.
-    public mutating func replace(ruleSet newSet: RuleSet) -> RuleSetDiff {
+    public func replace(ruleSet newSet: RuleSet) -> RuleSetDiff {
         var diff = newSet.diff(from: ruleSet)
         var kept = 0
         var dropped = 0
         var newRuntimes: [CustomerRuntime] = []
         var newIndex: [CustomerID: Int] = [:]
-        for var rt in runtimes {
+        for rt in runtimes {
             guard let program = newSet.programs[rt.program.customer] else {
                 dropped += rt.stores.count
                 continue
@@ -158,7 +167,7 @@ public struct DetectionEngine {
                     subjects[n] = rt.subjects[o]
                 }
             }
-            var pending = Heap<Pending>()
+            var pending = PendingQueue()
             for p in rt.pending.items {
                 if let n = detectionMap[Int(p.detection)] {
                     var q = p
@@ -217,7 +226,7 @@ public struct DetectionEngine {
 
     // MARK: - Runtime lookup
 
-    private mutating func runtime(for customer: CustomerID) -> Int? {
+    private func runtime(for customer: CustomerID) -> Int? {
         if lastRuntime >= 0, lastCustomer == customer { return lastRuntime }
         if let i = runtimeIndex[customer] {
             lastCustomer = customer
@@ -234,13 +243,12 @@ public struct DetectionEngine {
     }
 
     /// Absence rules with expected groups start their clocks at a customer's first event.
-    private mutating func registerExpected(_ ci: Int, at t: Int64) {
+    private func registerExpected(_ ci: Int, at t: Int64) {
         let program = runtimes[ci].program
         for (c, inst) in program.correlations.enumerated() where inst.kind == .absence && !inst.expected.isEmpty {
             for value in inst.expected {
                 let (s, created) = runtimes[ci].group(c, value, now: t)
                 guard created else { continue }
-                runtimes[ci].stores[c].states[Int(s)].values = [value]
                 runtimes[ci].stores[c].states[Int(s)].lastActivity = t
                 schedule(ci, c, s, at: t &+ inst.timespan.nanoseconds)
             }
@@ -249,7 +257,7 @@ public struct DetectionEngine {
 
     // MARK: - Draining buffered input in event-time order
 
-    private mutating func drain(_ ci: Int) -> [Hit] {
+    private func drain(_ ci: Int) -> [Hit] {
         var out: [Hit] = []
         let w = runtimes[ci].watermark
         while true {
@@ -274,21 +282,21 @@ public struct DetectionEngine {
         return out
     }
 
-    private mutating func schedule(_ ci: Int, _ c: Int, _ s: Int32, at deadline: Int64) {
+    private func schedule(_ ci: Int, _ c: Int, _ s: Int32, at deadline: Int64) {
         runtimes[ci].timerSequence &+= 1
         let generation = runtimes[ci].stores[c].generation[Int(s)]
         runtimes[ci].timers.push(Timer(deadline: deadline, sequence: runtimes[ci].timerSequence, correlation: Int32(c), slot: s, generation: generation))
     }
 
     /// Removes groups whose windows and quiet periods have passed.
-    private mutating func sweep(_ ci: Int, force: Bool) {
+    private func sweep(_ ci: Int, force: Bool) {
         let w = runtimes[ci].watermark
         guard w != .min else { return }
         let program = runtimes[ci].program
         for (c, inst) in program.correlations.enumerated() where inst.kind != .absence {
             let horizon = inst.timespan.nanoseconds &+ (inst.spec.suppress ?? inst.timespan).nanoseconds
             while let s = runtimes[ci].stores[c].oldest {
-                guard runtimes[ci].stores[c].lastTouch[Int(s)] < w &- horizon, runtimes[ci].stores[c].states[Int(s)].windowStart == nil else { break }
+                guard runtimes[ci].stores[c].lastTouch[Int(s)] < w &- horizon, runtimes[ci].stores[c].states[Int(s)].windowStart == .min else { break }
                 runtimes[ci].removeGroup(c, s)
             }
         }
@@ -302,7 +310,7 @@ public struct DetectionEngine {
         for f in fields {
             switch payload {
             case .event(let box):
-                guard let v = box.event.value(at: f), let s = DetectionEngine.text(v) else { return nil }
+                guard let v = box.event.fieldValue(f), let s = DetectionEngine.text(v) else { return nil }
                 values.append(s)
             case .hit(let box):
                 guard let g = box.hit.group.first(where: { $0.field == f }) else { return nil }
@@ -310,6 +318,11 @@ public struct DetectionEngine {
             }
         }
         return values
+    }
+
+    /// The group values a key was built from.
+    static func values(of key: String) -> [String] {
+        key.utf8.contains(0x1F) ? key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) : [key]
     }
 
     static func text(_ v: FieldValue) -> String? {
@@ -322,10 +335,26 @@ public struct DetectionEngine {
         }
     }
 
-    private mutating func feed(_ ci: Int, _ c: Int, _ k: Int, _ payload: Payload, time t: Int64, order: UInt64, into out: inout [Hit]) {
-        let inst = runtimes[ci].program.correlations[c]
+    /// The group key of an input: the one value, or the values joined by U+001F; nil when a field is missing.
+    private func groupKey(_ payload: Payload, _ fields: [String]) -> String? {
+        if fields.count == 1 {
+            switch payload {
+            case .event(let box):
+                guard let v = box.event.fieldValue(fields[0]) else { return nil }
+                if case .string(let s) = v { return s }
+                return DetectionEngine.text(v)
+            case .hit(let box):
+                return box.hit.group.first(where: { $0.field == fields[0] })?.value
+            }
+        }
+        return groupValues(payload, fields)?.joined(separator: "\u{1F}")
+    }
+
+    private func feed(_ ci: Int, _ c: Int, _ k: Int, _ payload: Payload, time t: Int64, order: UInt64, into out: inout [Hit]) {
+        let rt = runtimes[ci]
+        let inst = rt.program.correlations[c]
         let input = inst.inputs[k]
-        guard let values = groupValues(payload, input.groupFields) else {
+        guard let key = groupKey(payload, input.groupFields) else {
             stats.groupFieldMissing += 1
             return
         }
@@ -335,7 +364,7 @@ public struct DetectionEngine {
         if let vf = input.valueField {
             let raw: FieldValue?
             switch payload {
-            case .event(let box): raw = box.event.value(at: vf)
+            case .event(let box): raw = box.event.fieldValue(vf)
             case .hit(let box): raw = box.hit.group.first { $0.field == vf }.map { .string($0.value) }
             }
             switch inst.kind {
@@ -349,43 +378,80 @@ public struct DetectionEngine {
             }
         }
         stats.correlationUpdates += 1
-        let key = values.count == 1 ? values[0] : values.joined(separator: "\u{1F}")
-        // Caps: per rule, then per customer.
-        if runtimes[ci].stores[c].index[key] == nil {
-            if runtimes[ci].stores[c].count >= options.maxGroupsPerRule, let victim = runtimes[ci].stores[c].oldest {
-                runtimes[ci].removeGroup(c, victim)
+        let s: Int32
+        let created: Bool
+        if let existing = rt.stores[c].index[key] {
+            rt.stores[c].touch(existing, now: t)
+            s = existing
+            created = false
+        } else {
+            // Caps: per rule, then per customer.
+            if rt.stores[c].count >= options.maxGroupsPerRule, let victim = rt.stores[c].oldest {
+                rt.removeGroup(c, victim)
                 stats.groupEvictions += 1
             }
-            if runtimes[ci].totalGroups >= options.maxGroupsPerCustomer {
-                if let victim = runtimes[ci].stores[c].oldest {
-                    runtimes[ci].removeGroup(c, victim)
-                } else if let other = runtimes[ci].stores.indices.max(by: { runtimes[ci].stores[$0].count < runtimes[ci].stores[$1].count }),
-                          let victim = runtimes[ci].stores[other].oldest
+            if rt.totalGroups >= options.maxGroupsPerCustomer {
+                if let victim = rt.stores[c].oldest {
+                    rt.removeGroup(c, victim)
+                } else if let other = rt.stores.indices.max(by: { rt.stores[$0].count < rt.stores[$1].count }),
+                          let victim = rt.stores[other].oldest
                 {
-                    runtimes[ci].removeGroup(other, victim)
+                    rt.removeGroup(other, victim)
                 }
                 stats.groupEvictions += 1
             }
+            (s, created) = rt.group(c, key, now: t)
         }
-        let (s, created) = runtimes[ci].group(c, key, now: t)
-        var state = runtimes[ci].stores[c].take(s)
+        var windowDropped: UInt64 = 0
+        let action = DetectionEngine.update(&rt.stores[c].states[Int(s)], occurrence, created: created, inst,
+                                            maxEntries: options.maxEntriesPerGroup, dropped: &windowDropped)
+        stats.windowEntriesDropped &+= windowDropped
+        switch action {
+        case .none:
+            break
+        case .suppressed:
+            stats.hitsSuppressed += 1
+        case .schedule(let deadline):
+            runtimes[ci].stores[c].generation[Int(s)] &+= 1
+            schedule(ci, c, s, at: deadline)
+        case .fire(let entries, let value):
+            emitCorrelation(ci, c, values: DetectionEngine.values(of: rt.stores[c].keys[Int(s)]), entries: entries, value: value, time: t, into: &out)
+        }
+    }
+
+    /// What a correlation update asks the engine to do.
+    enum UpdateAction {
+        case none
+        case suppressed
+        /// Start a timer: a close-based window or an absence deadline.
+        case schedule(Int64)
+        case fire([Occurrence], Double)
+    }
+
+    /// One occurrence into one group's state: the window logic, free of engine bookkeeping.
+    static func update(_ state: inout GroupState, _ occurrence: Occurrence, created: Bool, _ inst: CorrelationInstance,
+                       maxEntries: Int, dropped: inout UInt64) -> UpdateAction
+    {
+        let t = occurrence.time
+        if state.extra == nil {
+            switch inst.kind {
+            case .valueCount, .valuePercentile, .temporal, .temporalOrdered, .absence: state.extra = GroupExtra(stages: inst.inputs.count)
+            default: break
+            }
+        }
         if created {
-            state.values = values
-            if inst.kind == .temporal { state.stageCounts = [Int32](repeating: 0, count: inst.inputs.count) }
-            if inst.kind == .temporalOrdered { state.partials = [Partial?](repeating: nil, count: inst.inputs.count) }
+            if inst.kind == .eventCount || inst.kind == .valueCount || inst.kind == .valueSum || inst.kind == .valueAvg {
+                if let bound = inst.condition.terms.map(\.value).max(), bound.isFinite, bound >= 1 {
+                    state.entries.reserveCapacity(Int(min(bound + 1, 64)))
+                }
+            }
         }
-        var fired: [Occurrence]?
-        var value = 0.0
         let span = inst.timespan.nanoseconds
         let suppress = (inst.spec.suppress ?? inst.timespan).nanoseconds
-
         if inst.kind == .absence {
-            state.lastSeen = occurrence
+            state.extra!.lastSeen = occurrence
             state.lastActivity = t
-            runtimes[ci].stores[c].put(s, &state)
-            runtimes[ci].stores[c].generation[Int(s)] &+= 1
-            schedule(ci, c, s, at: t &+ span)
-            return
+            return .schedule(t &+ span)
         }
         // Suppression: after a hit the group stays quiet while the burst goes on.
         if state.quiet {
@@ -394,30 +460,28 @@ public struct DetectionEngine {
                 state.clearWindow()
             } else {
                 state.lastActivity = t
-                if inst.spec.realert == nil || inst.closeBased {
-                    stats.hitsSuppressed += 1
-                    runtimes[ci].stores[c].put(s, &state)
-                    return
-                }
+                if inst.spec.realert == nil || inst.closeBased { return .suppressed }
             }
         }
         state.lastActivity = t
+        var fired: [Occurrence]?
+        var value = 0.0
         switch inst.kind {
         case .temporalOrdered:
             let n = inst.inputs.count
             let stage = Int(occurrence.stage)
-            for i in 0..<n where state.partials[i] != nil && state.partials[i]!.start < t &- span { state.partials[i] = nil }
+            for i in 0..<n where state.extra!.partials[i] != nil && state.extra!.partials[i]!.start < t &- span { state.extra!.partials[i] = nil }
             if stage == 0 {
-                if occurrence.start >= t &- span { state.partials[0] = Partial(start: occurrence.start, entries: [occurrence]) }
-            } else if let p = state.partials[stage - 1], p.start >= t &- span {
+                if occurrence.start >= t &- span { state.extra!.partials[0] = Partial(start: occurrence.start, entries: [occurrence]) }
+            } else if let p = state.extra!.partials[stage - 1], p.start >= t &- span {
                 let begin = min(p.start, occurrence.start)
-                if begin >= t &- span, state.partials[stage] == nil || state.partials[stage]!.start <= begin {
-                    state.partials[stage] = Partial(start: begin, entries: p.entries + [occurrence])
+                if begin >= t &- span, state.extra!.partials[stage] == nil || state.extra!.partials[stage]!.start <= begin {
+                    state.extra!.partials[stage] = Partial(start: begin, entries: p.entries + [occurrence])
                 }
             }
-            if let done = state.partials[n - 1] {
+            if let done = state.extra!.partials[n - 1] {
                 if quietBlocksRealert(state, inst, t) {
-                    state.partials[n - 1] = nil
+                    state.extra!.partials[n - 1] = nil
                 } else {
                     fired = done.entries
                     value = Double(n)
@@ -425,17 +489,14 @@ public struct DetectionEngine {
             }
         default:
             append(occurrence, to: &state, inst)
-            if state.entries.count > options.maxEntriesPerGroup {
+            if state.entries.count > maxEntries {
                 evictFront(&state, inst)
-                stats.windowEntriesDropped += 1
+                dropped &+= 1
             }
             if inst.closeBased {
-                if state.windowStart == nil {
+                if state.windowStart == .min {
                     state.windowStart = t
-                    runtimes[ci].stores[c].put(s, &state)
-                    runtimes[ci].stores[c].generation[Int(s)] &+= 1
-                    schedule(ci, c, s, at: t &+ span)
-                    state = runtimes[ci].stores[c].take(s)
+                    return .schedule(t &+ span)
                 }
             } else {
                 while let first = state.entries.first, first.start < t &- span { evictFront(&state, inst) }
@@ -445,56 +506,51 @@ public struct DetectionEngine {
                 }
             }
         }
-        if let entries = fired {
-            state.clearWindow()
-            state.quiet = true
-            state.lastHit = t
-            state.lastActivity = t
-            let values = state.values
-            runtimes[ci].stores[c].put(s, &state)
-            emitCorrelation(ci, c, values: values, entries: entries, value: value, time: t, into: &out)
-        } else {
-            runtimes[ci].stores[c].put(s, &state)
-        }
+        guard let entries = fired else { return .none }
+        state.clearWindow()
+        state.quiet = true
+        state.lastHit = t
+        state.lastActivity = t
+        return .fire(entries, value)
     }
 
     /// In a quiet burst with `realert`, a new hit needs the realert interval to have passed.
-    private func quietBlocksRealert(_ state: GroupState, _ inst: CorrelationInstance, _ t: Int64) -> Bool {
+    private static func quietBlocksRealert(_ state: GroupState, _ inst: CorrelationInstance, _ t: Int64) -> Bool {
         guard state.quiet, let realert = inst.spec.realert else { return false }
         return t &- state.lastHit < realert.nanoseconds
     }
 
-    private func append(_ o: Occurrence, to state: inout GroupState, _ inst: CorrelationInstance) {
+    private static func append(_ o: Occurrence, to state: inout GroupState, _ inst: CorrelationInstance) {
         state.entries.append(o)
         switch inst.kind {
-        case .valueCount: state.distinct[o.valueKey ?? "", default: 0] += 1
+        case .valueCount: state.extra!.distinct[o.valueKey ?? "", default: 0] += 1
         case .valueSum, .valueAvg:
             state.sum += o.number
             state.numeric += 1
         case .valuePercentile:
-            let i = DetectionEngine.lowerBound(state.sorted, o.number)
-            state.sorted.insert(o.number, at: i)
-        case .temporal: state.stageCounts[Int(o.stage)] += 1
+            let i = DetectionEngine.lowerBound(state.extra!.sorted, o.number)
+            state.extra!.sorted.insert(o.number, at: i)
+        case .temporal: state.extra!.stageCounts[Int(o.stage)] += 1
         default: break
         }
     }
 
-    private func evictFront(_ state: inout GroupState, _ inst: CorrelationInstance) {
+    private static func evictFront(_ state: inout GroupState, _ inst: CorrelationInstance) {
         guard let o = state.entries.popFirst() else { return }
         switch inst.kind {
         case .valueCount:
             let k = o.valueKey ?? ""
-            if let n = state.distinct[k] {
-                if n <= 1 { state.distinct.removeValue(forKey: k) } else { state.distinct[k] = n - 1 }
+            if let n = state.extra!.distinct[k] {
+                if n <= 1 { state.extra!.distinct.removeValue(forKey: k) } else { state.extra!.distinct[k] = n - 1 }
             }
         case .valueSum, .valueAvg:
             state.sum -= o.number
             state.numeric -= 1
             if state.numeric == 0 { state.sum = 0 }
         case .valuePercentile:
-            let i = DetectionEngine.lowerBound(state.sorted, o.number)
-            if i < state.sorted.count { state.sorted.remove(at: i) }
-        case .temporal: state.stageCounts[Int(o.stage)] -= 1
+            let i = DetectionEngine.lowerBound(state.extra!.sorted, o.number)
+            if i < state.extra!.sorted.count { state.extra!.sorted.remove(at: i) }
+        case .temporal: state.extra!.stageCounts[Int(o.stage)] -= 1
         default: break
         }
     }
@@ -510,25 +566,25 @@ public struct DetectionEngine {
     }
 
     /// The number the condition is applied to; nil when there is none (no numeric values).
-    private func aggregate(_ state: GroupState, _ inst: CorrelationInstance) -> Double? {
+    private static func aggregate(_ state: GroupState, _ inst: CorrelationInstance) -> Double? {
         switch inst.kind {
         case .eventCount: return Double(state.entries.count)
-        case .valueCount: return Double(state.distinct.count)
-        case .temporal: return Double(state.stageCounts.reduce(0) { $0 + ($1 > 0 ? 1 : 0) })
+        case .valueCount: return Double(state.extra!.distinct.count)
+        case .temporal: return Double(state.extra!.stageCounts.reduce(0) { $0 + ($1 > 0 ? 1 : 0) })
         case .valueSum: return state.numeric > 0 ? state.sum : nil
         case .valueAvg: return state.numeric > 0 ? state.sum / Double(state.numeric) : nil
         case .valuePercentile(let p):
-            guard !state.sorted.isEmpty else { return nil }
+            guard !state.extra!.sorted.isEmpty else { return nil }
             // Nearest rank: the smallest value with at least p% of the values at or below it.
-            let rank = max(1, Int((p / 100 * Double(state.sorted.count)).rounded(.up)))
-            return state.sorted[min(rank, state.sorted.count) - 1]
+            let rank = max(1, Int((p / 100 * Double(state.extra!.sorted.count)).rounded(.up)))
+            return state.extra!.sorted[min(rank, state.extra!.sorted.count) - 1]
         case .temporalOrdered: return nil
         case .absence: return nil
         }
     }
 
     /// A timer: a close-based window ends, or an absence deadline passes.
-    private mutating func fire(_ ci: Int, _ timer: Timer, into out: inout [Hit]) {
+    private func fire(_ ci: Int, _ timer: Timer, into out: inout [Hit]) {
         let c = Int(timer.correlation)
         let s = timer.slot
         guard c < runtimes[ci].stores.count, Int(s) < runtimes[ci].stores[c].keys.count else { return }
@@ -536,20 +592,21 @@ public struct DetectionEngine {
         let inst = runtimes[ci].program.correlations[c]
         if inst.kind == .absence {
             let state = runtimes[ci].stores[c].take(s)
+            let values = DetectionEngine.values(of: runtimes[ci].stores[c].keys[Int(s)])
             runtimes[ci].removeGroup(c, s)
-            let entries = state.lastSeen.map { [$0] } ?? []
-            emitCorrelation(ci, c, values: state.values, entries: entries, value: 0, time: timer.deadline, since: state.lastActivity, into: &out)
+            let entries = state.extra?.lastSeen.map { [$0] } ?? []
+            emitCorrelation(ci, c, values: values, entries: entries, value: 0, time: timer.deadline, since: state.lastActivity, into: &out)
             return
         }
         var state = runtimes[ci].stores[c].take(s)
-        let value = aggregate(state, inst)
+        let value = DetectionEngine.aggregate(state, inst)
         let entries = Array(state.entries)
         state.clearWindow()
         if let value, inst.condition.holds(value) {
             state.quiet = true
             state.lastHit = timer.deadline
             state.lastActivity = entries.last?.time ?? timer.deadline
-            let values = state.values
+            let values = DetectionEngine.values(of: runtimes[ci].stores[c].keys[Int(s)])
             runtimes[ci].stores[c].put(s, &state)
             emitCorrelation(ci, c, values: values, entries: entries, value: value, time: timer.deadline, into: &out)
         } else {
@@ -559,7 +616,7 @@ public struct DetectionEngine {
 
     // MARK: - Hits
 
-    private mutating func emitCorrelation(_ ci: Int, _ c: Int, values: [String], entries: [Occurrence], value: Double, time: Int64,
+    private func emitCorrelation(_ ci: Int, _ c: Int, values: [String], entries: [Occurrence], value: Double, time: Int64,
                                           since: Int64? = nil, into out: inout [Hit])
     {
         let program = runtimes[ci].program
@@ -599,7 +656,7 @@ public struct DetectionEngine {
         return n
     }
 
-    private mutating func detectionHit(_ ci: Int, _ i: Int, _ event: Event) -> Hit? {
+    private func detectionHit(_ ci: Int, _ i: Int, _ event: Event) -> Hit? {
         let program = runtimes[ci].program
         let inst = program.detections[i]
         let spec = inst.spec
@@ -684,11 +741,11 @@ struct Timer: Comparable, Sendable {
 }
 
 /// One customer's live state inside an engine.
-struct CustomerRuntime {
+final class CustomerRuntime {
     var program: CustomerProgram
     var maxSeen: Int64 = .min
     var watermark: Int64 = .min
-    var pending = Heap<Pending>()
+    var pending = PendingQueue()
     var timers = Heap<Timer>()
     var timerSequence: UInt64 = 0
     var stores: [GroupStore]
@@ -698,13 +755,13 @@ struct CustomerRuntime {
     var instanceOfSlot: [Int32]
     var totalGroups = 0
 
-    mutating func group(_ c: Int, _ key: String, now: Int64) -> (Int32, created: Bool) {
+    func group(_ c: Int, _ key: String, now: Int64) -> (Int32, created: Bool) {
         let r = stores[c].slot(for: key, now: now)
         if r.created { totalGroups += 1 }
         return r
     }
 
-    mutating func removeGroup(_ c: Int, _ s: Int32) {
+    func removeGroup(_ c: Int, _ s: Int32) {
         guard stores[c].live[Int(s)] else { return }
         stores[c].remove(s)
         totalGroups -= 1

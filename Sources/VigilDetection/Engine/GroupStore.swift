@@ -38,51 +38,71 @@ struct Partial: Sendable {
     var entries: [Occurrence]
 }
 
-/// The state of one group of one correlation: its window and aggregates, and suppression.
+/// The state of one group of one correlation: its window and aggregates, and suppression. Kept small (the hot
+/// path touches one per update, among 100k+); what only some correlation types need lives in `extra`.
 struct GroupState: Sendable {
-    var values: [String] = []
     var entries: Deque<Occurrence> = []
-    var distinct: [String: Int] = [:]
     var sum: Double = 0
     var numeric: Int = 0
-    var sorted: [Double] = []
-    var stageCounts: [Int32] = []
-    var partials: [Partial?] = []
-    /// Close-based windows: where the open window started.
-    var windowStart: Int64?
+    /// Close-based windows: where the open window started (`.min`: none open).
+    var windowStart: Int64 = .min
     /// After a hit: quiet while the burst goes on.
     var quiet = false
     var lastActivity: Int64 = .min
     var lastHit: Int64 = .min
+    var extra: GroupExtra?
+
+    mutating func clearWindow() {
+        entries.removeAll(keepingCapacity: true)
+        sum = 0
+        numeric = 0
+        windowStart = .min
+        extra?.clear()
+    }
+}
+
+/// Per-group state only value_count, value_percentile, temporal, temporal_ordered and absence use.
+final class GroupExtra: @unchecked Sendable {
+    var distinct: [String: Int] = [:]
+    var sorted: [Double] = []
+    var stageCounts: [Int32] = []
+    var partials: [Partial?] = []
     /// Absence: the last event heard.
     var lastSeen: Occurrence?
 
-    mutating func clearWindow() {
-        entries.removeAll()
+    init(stages: Int) {
+        stageCounts = [Int32](repeating: 0, count: stages)
+        partials = [Partial?](repeating: nil, count: stages)
+    }
+
+    func clear() {
         distinct.removeAll()
-        sum = 0
-        numeric = 0
         sorted.removeAll()
         for i in stageCounts.indices { stageCounts[i] = 0 }
         for i in partials.indices { partials[i] = nil }
-        windowStart = nil
     }
 }
 
 /// The groups of one correlation for one customer, with least-recently-used order for expiry and eviction.
-/// Links and times live in their own arrays, so walking the LRU list touches little memory.
+///
+/// Recency is an append-only queue of (time, slot, generation): a touch appends one entry (a sequential write,
+/// where a linked list would write to two other, random slots); entries made stale by a later touch or by removal
+/// are skipped when the front is read, and the queue is compacted when stale entries dominate.
 struct GroupStore: Sendable {
+    struct Touch: Sendable {
+        var time: Int64
+        var slot: Int32
+        var generation: UInt32
+    }
+
     var keys: [String] = []
     var states: [GroupState] = []
-    var prev: [Int32] = []
-    var next: [Int32] = []
     var lastTouch: [Int64] = []
     var generation: [UInt32] = []
     var live: [Bool] = []
     var index: [String: Int32] = [:]
     var free: [Int32] = []
-    var head: Int32 = -1
-    var tail: Int32 = -1
+    var touches: Deque<Touch> = []
     var count = 0
 
     /// The slot of `key`, creating it when missing.
@@ -100,8 +120,6 @@ struct GroupStore: Sendable {
             s = Int32(keys.count)
             keys.append(key)
             states.append(GroupState())
-            prev.append(-1)
-            next.append(-1)
             lastTouch.append(now)
             generation.append(0)
             live.append(true)
@@ -109,20 +127,37 @@ struct GroupStore: Sendable {
         index[key] = s
         count += 1
         lastTouch[Int(s)] = now
-        linkAtTail(s)
+        record(s)
         return (s, true)
     }
 
     mutating func touch(_ s: Int32, now: Int64) {
-        if now > lastTouch[Int(s)] { lastTouch[Int(s)] = now }
-        guard tail != s else { return }
-        unlink(s)
-        linkAtTail(s)
+        if now > lastTouch[Int(s)] {
+            lastTouch[Int(s)] = now
+            record(s)
+        }
+    }
+
+    private mutating func record(_ s: Int32) {
+        touches.append(Touch(time: lastTouch[Int(s)], slot: s, generation: generation[Int(s)]))
+        if touches.count > 2 * count + 1024 { compact() }
+    }
+
+    private func current(_ t: Touch) -> Bool {
+        live[Int(t.slot)] && generation[Int(t.slot)] == t.generation && lastTouch[Int(t.slot)] == t.time
+    }
+
+    private mutating func compact() {
+        var seen = Set<Int32>()
+        var kept: Deque<Touch> = []
+        kept.reserveCapacity(count)
+        // Keep the last current entry of each slot, in order.
+        for t in touches.reversed() where current(t) && seen.insert(t.slot).inserted { kept.prepend(t) }
+        touches = kept
     }
 
     mutating func remove(_ s: Int32) {
         guard live[Int(s)] else { return }
-        unlink(s)
         index.removeValue(forKey: keys[Int(s)])
         live[Int(s)] = false
         generation[Int(s)] &+= 1
@@ -130,25 +165,18 @@ struct GroupStore: Sendable {
         keys[Int(s)] = ""
         free.append(s)
         count -= 1
+        if count == 0 { touches.removeAll(keepingCapacity: true) }
     }
 
     /// The least recently touched live slot.
-    var oldest: Int32? { head >= 0 ? head : nil }
-
-    private mutating func unlink(_ s: Int32) {
-        let p = prev[Int(s)]
-        let n = next[Int(s)]
-        if p >= 0 { next[Int(p)] = n } else { head = n }
-        if n >= 0 { prev[Int(n)] = p } else { tail = p }
-        prev[Int(s)] = -1
-        next[Int(s)] = -1
-    }
-
-    private mutating func linkAtTail(_ s: Int32) {
-        prev[Int(s)] = tail
-        next[Int(s)] = -1
-        if tail >= 0 { next[Int(tail)] = s } else { head = s }
-        tail = s
+    var oldest: Int32? {
+        mutating get {
+            while let t = touches.first {
+                if current(t) { return t.slot }
+                touches.removeFirst()
+            }
+            return nil
+        }
     }
 
     /// Moves a group's state out for mutation (swap, so no copy-on-write).

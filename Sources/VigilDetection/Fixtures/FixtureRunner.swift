@@ -6,7 +6,8 @@ import VigilEvents
 /// For a rule file `x.yml`:
 /// - `x.events.jsonl` and `x.hits.jsonl` run as customer `default` with only the rules of `x.yml` enabled
 ///   (rules they refer to run as inputs), so a file is tested on its own;
-/// - `x.fixtures.yml` lists more cases: `[{name, customer, events, hits, until}]`, paths relative to the rule file.
+/// - `x.fixtures.yml` lists more cases: `[{name, customer, events, hits, until}]`, paths relative to the rule file;
+///   an events file ending in `.log` holds syslog lines, parsed like the daemon parses them.
 /// Only hits of the rules defined in `x.yml` are compared; an expected hit may leave keys out.
 public struct FixtureCase: Sendable {
     public var name: String
@@ -16,6 +17,8 @@ public struct FixtureCase: Sendable {
     public var eventsPath: String
     public var hitsPath: String
     public var until: Timestamp?
+    /// For `.log` events: the receive time that dates lines without a year (RFC 3164).
+    public var received: Timestamp?
 }
 
 public struct FixtureOutcome: Sendable {
@@ -27,6 +30,9 @@ public struct FixtureOutcome: Sendable {
 }
 
 public enum FixtureRunner {
+    /// Turns one line of a `.log` events file into an event (the CLI passes the daemon's syslog parser).
+    public typealias LineDecoder = @Sendable (_ line: String, _ index: Int, _ customer: CustomerID, _ fallbackTime: Timestamp) throws -> Event
+
     /// Finds the fixtures of every rule file under a rules tree (or directory, or next to one file).
     public static func discover(root: String, ruleSet: RuleSet) throws(RuleLoadFailure) -> [FixtureCase] {
         let sources = try RuleSources.read(root: root)
@@ -37,7 +43,7 @@ public enum FixtureRunner {
             let ids = ruleSet.rules.filter { $0.path == file.path }.map(\.id)
             if fm.fileExists(atPath: stem + ".events.jsonl") {
                 out.append(FixtureCase(name: (stem as NSString).lastPathComponent, rulePath: file.path, ruleIDs: ids, customer: nil,
-                                       eventsPath: stem + ".events.jsonl", hitsPath: stem + ".hits.jsonl", until: nil))
+                                       eventsPath: stem + ".events.jsonl", hitsPath: stem + ".hits.jsonl", until: nil, received: nil))
             }
             let manifest = stem + ".fixtures.yml"
             guard let data = fm.contents(atPath: manifest) else { continue }
@@ -59,8 +65,15 @@ public enum FixtureRunner {
                         }
                         until = t
                     }
+                    var received: Timestamp?
+                    if let r = item["received"] {
+                        guard let s = r.string, let t = Timestamp(rfc3339: s) else {
+                            throw CompileError(r.location, "invalid-fixtures", "'received' must be an RFC 3339 time")
+                        }
+                        received = t
+                    }
                     out.append(FixtureCase(name: name, rulePath: file.path, ruleIDs: ids, customer: item["customer"]?.string.map { CustomerID($0) },
-                                           eventsPath: dir + "/" + events, hitsPath: dir + "/" + hits, until: until))
+                                           eventsPath: dir + "/" + events, hitsPath: dir + "/" + hits, until: until, received: received))
                 }
             } catch {
                 let diagnostic = (error as? CompileError)?.diagnostic
@@ -72,7 +85,7 @@ public enum FixtureRunner {
     }
 
     /// Runs one fixture: reads its files, replays the events, compares the hits.
-    public static func run(_ fixture: FixtureCase, ruleSet: RuleSet) -> FixtureOutcome {
+    public static func run(_ fixture: FixtureCase, ruleSet: RuleSet, logDecoder: LineDecoder? = nil) -> FixtureOutcome {
         guard let eventsData = FileManager.default.contents(atPath: fixture.eventsPath) else {
             return FixtureOutcome(fixture: fixture, passed: false, diff: ["cannot read \(fixture.eventsPath)"], actual: [])
         }
@@ -80,10 +93,17 @@ public enum FixtureRunner {
         guard let expectedText else {
             return FixtureOutcome(fixture: fixture, passed: false, diff: ["cannot read \(fixture.hitsPath)"], actual: [])
         }
-        return run(fixture, ruleSet: ruleSet, eventsText: String(decoding: eventsData, as: UTF8.self), expectedText: expectedText)
+        return run(fixture, ruleSet: ruleSet, eventsText: String(decoding: eventsData, as: UTF8.self), expectedText: expectedText,
+                   logDecoder: logDecoder)
     }
 
-    public static func run(_ fixture: FixtureCase, ruleSet: RuleSet, eventsText: String, expectedText: String) -> FixtureOutcome {
+    public static func run(_ fixture: FixtureCase, ruleSet: RuleSet, eventsText: String, expectedText: String,
+                           logDecoder: LineDecoder? = nil) -> FixtureOutcome
+    {
+        let isLog = fixture.eventsPath.hasSuffix(".log")
+        if isLog && logDecoder == nil {
+            return FixtureOutcome(fixture: fixture, passed: false, diff: ["\(fixture.eventsPath): syslog fixtures need the syslog parser"], actual: [])
+        }
         let customer = fixture.customer ?? RuleLoadOptions.evalCustomer
         var ruleSet = ruleSet
         if fixture.customer == nil {
@@ -95,7 +115,7 @@ public enum FixtureRunner {
         } else if ruleSet.programs[customer] == nil {
             return FixtureOutcome(fixture: fixture, passed: false, diff: ["customer '\(customer)' has no playbook"], actual: [])
         }
-        var engine = DetectionEngine(ruleSet: ruleSet)
+        let engine = DetectionEngine(ruleSet: ruleSet)
         var hits: [Hit] = []
         var last = Timestamp.epoch
         var maxTime: Timestamp?
@@ -103,7 +123,8 @@ public enum FixtureRunner {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             do {
-                let e = try JSONEventDecoder.decode(String(trimmed), sequence: UInt64(i), customer: customer, fallbackTime: last)
+                let e = isLog ? try logDecoder!(String(trimmed), i, customer, last)
+                    : try JSONEventDecoder.decode(String(trimmed), sequence: UInt64(i), customer: customer, fallbackTime: last)
                 last = e.eventTime
                 maxTime = max(maxTime ?? e.eventTime, e.eventTime)
                 hits += engine.process(e)

@@ -60,7 +60,7 @@ struct LogsourceMap: Sendable {
                         if key == "product" { entry.product = v.lowercased() }
                         if key == "service" { entry.service = v.lowercased() }
                     case "conditions":
-                        var compiler = DetectionCompiler(fieldMap: [:], placeholders: .validation)
+                        var compiler = DetectionCompiler(fieldMap: [:], placeholders: .forbidden("the logsource map"))
                         entry.condition = try compiler.compileSelection(pair.value, name: "logsource")
                         entry.conditionText = pair.value.canonicalText
                     case "fields":

@@ -181,7 +181,7 @@ enum PlaybookParser {
         guard let rulesNode = node["rules"] else { throw CompileError(node.location, "invalid-filter", "the filter '\(title)' has no 'rules' (use 'any' for every rule)") }
         let selectors = try RuleSelector.parseList(rulesNode)
         let body = pairs.filter { !["title", "rules", "reason", "description"].contains($0.key.string ?? "") }
-        var compiler = DetectionCompiler(fieldMap: [:], placeholders: .validation)
+        var compiler = DetectionCompiler(fieldMap: [:], placeholders: .forbidden("a playbook condition"))
         let detection = try compiler.compile(detection: YAMLNode(content: .mapping(body), location: node.location))
         return PlaybookFilter(title: title, selectors: selectors, detection: detection, text: node.canonicalText, location: node.location)
     }
@@ -205,7 +205,7 @@ enum PlaybookParser {
         var when: SelectionMatcher?
         var whenText: String?
         if let w = node["when"] {
-            var compiler = DetectionCompiler(fieldMap: [:], placeholders: .validation)
+            var compiler = DetectionCompiler(fieldMap: [:], placeholders: .forbidden("a playbook condition"))
             when = try compiler.compileSelection(w, name: "when")
             whenText = w.canonicalText
         }
@@ -229,7 +229,7 @@ enum PlaybookParser {
             throw CompileError(dateNode.location, "invalid-date", "'date' must be a date such as 2026-01-15")
         }
         guard let match = node["match"] else { throw CompileError(node.location, "invalid-exclusion", "the monitoring exclusion '\(name)' has no 'match'") }
-        var compiler = DetectionCompiler(fieldMap: [:], placeholders: .validation)
+        var compiler = DetectionCompiler(fieldMap: [:], placeholders: .forbidden("a playbook condition"))
         let matcher = try compiler.compileSelection(match, name: "match")
         var selectors: [RuleSelector]?
         if let r = node["rules"] { selectors = try RuleSelector.parseList(r) }

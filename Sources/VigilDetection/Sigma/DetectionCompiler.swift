@@ -6,6 +6,8 @@ enum PlaceholderSource: Sendable {
     case validation
     /// A customer's playbook values; `owner` names the playbook in errors.
     case values([String: [String]], owner: String)
+    /// Where no customer applies (logsource map, filters, playbook conditions): `expand` is an error.
+    case forbidden(String)
 }
 
 /// Compiles a Sigma `detection` section into a `CompiledDetection`.
@@ -370,6 +372,8 @@ struct DetectionCompiler {
                 case .validation:
                     // Checking without a customer: the value is unknown, so it contributes no test.
                     values = []
+                case .forbidden(let place):
+                    throw CompileError(loc, "unsupported-placeholder", "placeholders (%\(name)%) cannot be used in \(place)")
                 case .values(let map, let owner):
                     guard let v = map[name] else {
                         throw CompileError(loc, "undefined-placeholder", "placeholder %\(name)% is not defined in \(owner)")

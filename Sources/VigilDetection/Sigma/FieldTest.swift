@@ -29,9 +29,22 @@ final class FieldTest: Sendable {
     /// The key as written, e.g. `CommandLine|contains|all`.
     let source: String
 
+    /// The common case, OR of plain string patterns: tested without unpacking enums.
+    let plainPatterns: ContiguousArray<StringPattern>?
+
     init(field: String, check: Check, negated: Bool, timeComponent: TimeComponent?, location: SourceLocation, source: String) {
         self.field = field
         self.check = check
+        var plain: ContiguousArray<StringPattern>?
+        if !negated, timeComponent == nil, case .values(let alternatives, all: false) = check {
+            var list = ContiguousArray<StringPattern>()
+            for alt in alternatives {
+                guard case .value(.string(let p)) = alt else { list.removeAll(); break }
+                list.append(p)
+            }
+            if !list.isEmpty, list.count == alternatives.count { plain = list }
+        }
+        self.plainPatterns = plain
         self.negated = negated
         self.timeComponent = timeComponent
         self.location = location
@@ -39,7 +52,13 @@ final class FieldTest: Sendable {
     }
 
     func matches(_ event: Event) -> Bool {
-        let value = event.value(at: field)
+        let value = event.fieldValue(field)
+        if let plain = plainPatterns, case .string(let s)? = value {
+            return plain.withUnsafeBufferPointer { patterns in
+                for i in patterns.indices where patterns[i].matches(s) { return true }
+                return false
+            }
+        }
         switch check {
         case .exists(let expected):
             return (value != nil) == expected
@@ -47,7 +66,7 @@ final class FieldTest: Sendable {
             guard let value else { return false }
             var anyMatched = false
             for other in others {
-                let ok = FieldTest.compareFields(value, event.value(at: other), kind: kind, caseSensitive: cased)
+                let ok = FieldTest.compareFields(value, event.fieldValue(other), kind: kind, caseSensitive: cased)
                 if all && !ok { return negated ? true : false }
                 if ok { anyMatched = true; if !all { break } }
             }

@@ -357,7 +357,7 @@ struct RuleParser {
         // The filter body is a detection without 'rules'.
         var bodyPairs = node.pairs!
         bodyPairs.removeAll { $0.key.string == "rules" }
-        var compiler = DetectionCompiler(fieldMap: fieldMap, placeholders: .validation)
+        var compiler = DetectionCompiler(fieldMap: fieldMap, placeholders: .forbidden("a Sigma filter"))
         let compiled = try compiler.compile(detection: YAMLNode(content: .mapping(bodyPairs), location: node.location))
         warnings.append(contentsOf: compiler.warnings)
         return SigmaFilterRule(title: title, id: doc["id"]?.string, references: references, detection: compiled,

@@ -74,7 +74,8 @@ public struct EscalationStateMachine: Sendable, Hashable, Codable {
                 changes.append("priority \(incident.priority?.description ?? "none") → \(updated.priority?.description ?? "none")")
             }
             if updated.urgency != incident.urgency { changes.append("paging urgency \(incident.urgency.rawValue) → \(updated.urgency.rawValue)") }
-            if updated.count != incident.count { changes.append("seen \(updated.count) times") }
+            // A new count alone is not worth a line (every hit is in the timeline already); it rides along with real changes.
+            if !changes.isEmpty, updated.count != incident.count { changes.append("seen \(updated.count) times") }
             incident = updated
             if !changes.isEmpty { actions.append(timeline(now, .updated, "incident updated: " + changes.joined(separator: ", "))) }
         }

@@ -39,3 +39,15 @@ public struct ScheduleOverride: Sendable, Hashable, Codable {
         from < other.to && other.from < to && !people.isDisjoint(with: other.people)
     }
 }
+
+extension ScheduleOverride {
+    /// `uwe replaces petra, 2027-01-04T07:00:00Z – 2027-01-08T17:00:00Z (Petra at a conference)`, for messages.
+    public var summary: String {
+        let what: String = switch kind {
+        case .add: "\(person) added"
+        case .remove: "\(person) removed"
+        case .replace(let replaced): "\(person) replaces \(replaced)"
+        }
+        return "\(what), \(from.rfc3339) – \(to.rfc3339)" + (note.map { " (\($0))" } ?? "")
+    }
+}

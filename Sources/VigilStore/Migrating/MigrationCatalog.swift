@@ -12,6 +12,9 @@ public enum MigrationCatalog {
         ("0003_security.sql", PackageResources._003_security_sql),
         ("0004_sink_throughput.sql", PackageResources._004_sink_throughput_sql),
         // On-call migrations (0050+) are added below by their owner.
+        ("0050_oncall_config.sql", PackageResources._050_oncall_config_sql),
+        ("0051_oncall_paging.sql", PackageResources._051_oncall_paging_sql),
+        ("0052_oncall_security.sql", PackageResources._052_oncall_security_sql),
     ]
 
     /// The embedded migrations, sorted by version.

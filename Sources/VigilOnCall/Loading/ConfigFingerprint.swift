@@ -1,0 +1,8 @@
+import Crypto
+
+/// The SHA-256 of a configuration file's bytes, hex, as recorded with every apply.
+public enum ConfigFingerprint {
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+}
