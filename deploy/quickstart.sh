@@ -42,13 +42,31 @@ for _ in $(seq 1 600); do
 done
 echo; curl -fsS http://127.0.0.1:9514/readyz
 
+OLD=$("$VIGIL" incidents list --config "$CONFIG" --json | python3 -c 'import json,sys; print(" ".join(str(json.loads(x)["id"]) for x in sys.stdin if x.strip()))')
+if [ -n "$OLD" ]; then
+  step "Resolving the incidents an earlier quick start left open ($OLD), so this run opens new ones (linked by reopened_from)"
+  for id in $OLD; do "$VIGIL" incidents resolve "$id" --config "$CONFIG" --by quickstart --note "quick start run again" >/dev/null; done
+fi
+
 step "Streaming a recorded attack on customer bank-nord (deploy/demo/attack.log):"
 cat <<'TXT'
     01:59:00Z-01:59:27Z  10 failed SSH logins on db01 from 203.0.113.7 (root, admin, oracle, ...)
     01:59:45Z            a successful login as admin from the same address
-    02:00:05Z            admin runs sudo to root: 03:00 in Frankfurt, outside the bank's business hours
+    02:00:05Z            admin runs sudo to root: night in Frankfurt, outside the bank's business hours
 TXT
-"$VIGIL" bench send --file deploy/demo/attack.log --port 5514 --connections 1 --framing octet
+# The recording is moved to the most recent night, with a per-run microsecond offset: the same events sent
+# twice are the same hits (Vigil applies each hit exactly once), so a second run would otherwise add nothing.
+ATTACK=$(mktemp -t vigil-attack.XXXXXX)
+python3 - deploy/demo/attack.log "$ATTACK" <<'PY'
+import datetime, random, re, sys
+now = datetime.datetime.now(datetime.timezone.utc)
+night = now.date() if now.hour >= 3 else now.date() - datetime.timedelta(days=1)
+micro = "%03d" % random.randrange(1000)
+text = open(sys.argv[1]).read()
+text = re.sub(r"\d{4}-\d{2}-\d{2}T(\d{2}:\d{2}:\d{2}\.\d{3})Z", lambda m: "%sT%s%sZ" % (night, m.group(1), micro), text)
+open(sys.argv[2], "w").write(text)
+PY
+"$VIGIL" bench send --file "$ATTACK" --port 5514 --connections 1 --framing octet
 
 step "Hits (one JSON line each; the correlation closes once the allowed lateness has passed)"
 for _ in $(seq 1 150); do
