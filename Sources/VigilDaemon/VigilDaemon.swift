@@ -136,17 +136,42 @@ public final class VigilDaemon: Sendable {
             }
             return ReloadOutcome(applied: false, messages: error.errors.map(\.description))
         }
-        extractors.withLock { $0 = nextExtractors }
-        let ruleDiff = await swapRules(nextRules)
+        // Listeners first: if one cannot bind, nothing else changes.
         do {
             try await ingest.apply(listeners: next.listeners, limits: next.limits)
-            configuration.withLock { $0 = next }
-            logger.info("configuration reloaded", metadata: ["reason": "\(reason)", "listeners": "\(next.listeners.count)"])
-            return ReloadOutcome(applied: true, messages: ["configuration reloaded: \(next.listeners.count) listeners", "rules: \(ruleDiff)"])
         } catch {
-            logger.error("reload failed while binding listeners", metadata: ["error": "\(error)"])
+            logger.error("reload failed while binding listeners; keeping the running configuration", metadata: ["error": "\(error)"])
             return ReloadOutcome(applied: false, messages: ["binding listeners failed: \(error)"])
         }
+        extractors.withLock { $0 = nextExtractors }
+        let ruleDiff = await swapRules(nextRules)
+        let previous = configuration.withLock { current in
+            defer { current = next }
+            return current
+        }
+        var messages = ["configuration reloaded: \(next.listeners.count) listeners", "rules: \(ruleDiff)"]
+        let pending = Self.keysNeedingRestart(from: previous, to: next)
+        if !pending.isEmpty {
+            logger.warning("changed settings take effect at the next restart", metadata: ["keys": "\(pending.joined(separator: ", "))"])
+            messages.append("these changes take effect at the next restart: \(pending.joined(separator: ", "))")
+        }
+        logger.info("configuration reloaded", metadata: ["reason": "\(reason)", "listeners": "\(next.listeners.count)"])
+        return ReloadOutcome(applied: true, messages: messages)
+    }
+
+    /// Top-level keys a reload reads but cannot apply to a running daemon (names only; values may hold secrets).
+    static func keysNeedingRestart(from old: VigilConfiguration, to new: VigilConfiguration) -> [String] {
+        let pairs: [(String, String, String)] = [
+            ("state_dir", old.stateDirectory, new.stateDirectory),
+            ("database", String(reflecting: old.database), String(reflecting: new.database)),
+            ("incidents", String(reflecting: old.incidents), String(reflecting: new.incidents)),
+            ("detection", String(reflecting: old.detection), String(reflecting: new.detection)),
+            ("oncall/notifications/acknowledgement", String(reflecting: old.onCall), String(reflecting: new.onCall)),
+            ("http", "\(old.httpAddress):\(old.httpPort)", "\(new.httpAddress):\(new.httpPort)"),
+            ("log", "\(old.logLevel) \(old.logFormat)", "\(new.logLevel) \(new.logFormat)"),
+            ("shards", "\(old.shards) \(old.shardQueueDepth)", "\(new.shards) \(new.shardQueueDepth)"),
+        ]
+        return pairs.filter { $0.1 != $0.2 }.map(\.0)
     }
 }
 
