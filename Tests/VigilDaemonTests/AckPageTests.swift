@@ -37,7 +37,7 @@ import VigilIncidents
         #expect(AckEndpoints.formValue("", "action") == nil)
     }
 
-    static let t0 = Timestamp(seconds: 1_795_233_600)  // 2026-11-21T02:00:00Z
+    static let t0 = Timestamp(seconds: 1_795_226_400)  // 2026-11-21T02:00:00Z
 
     static func incident(status: IncidentStatus, customer: String = "C", ack: Bool = true, resolve: Bool = true) -> AckPage.Incident {
         AckPage.Incident(id: 42, customerName: customer, what: "SSH brute force", summary: "<script>alert(1)</script>",

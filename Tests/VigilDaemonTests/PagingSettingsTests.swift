@@ -59,8 +59,8 @@ import VigilOnCall
             notifications: {lease: soon}
             acknowledgement: {base_url: "ftp://x", secret_file: a, secret_env: B}
             """, oncall: Self.oncall.replacingOccurrences(of: "delay: 5m", with: "delay: 5 minutes"))
-        #expect(errors.contains("vigil.yml:3:45: apply_on_start must be if_empty, always or never"), "\(errors)")
-        #expect(errors.contains("vigil.yml:3:65: unknown key 'colour'"), "\(errors)")
+        #expect(errors.contains("vigil.yml:3:44: apply_on_start must be if_empty, always or never"), "\(errors)")
+        #expect(errors.contains("vigil.yml:3:55: unknown key 'colour'"), "\(errors)")
         #expect(errors.contains("vigil.yml:4:24: 'soon' is not a duration (examples: 250ms, 30s, 10m, 2h, 1d)"), "\(errors)")
         #expect(errors.contains { $0.hasPrefix("vigil.yml:5:29: base_url: URL 'ftp://x") }, "\(errors)")
         #expect(errors.contains("vigil.yml:5:18: give secret_file or secret_env, not both"), "\(errors)")

@@ -104,4 +104,30 @@ struct MigratorTests {
             #expect(columns.isEmpty, "columns without a comment: \(columns)")
         }
     }
+
+    @Test("0004 upgrades a database made by 0001-0003: evidence keeps its fields, the ledger goes, hits stay unique")
+    func upgradeTo0004() async throws {
+        try await TestPostgres.withDatabase(migrated: false) { client, _ in
+            try await Migrator(migrations: MigrationCatalog.all.filter { $0.version <= 3 }, logger: StoreTest.logger).migrate(client)
+            try await client.query("INSERT INTO vigil.customers (id, name) VALUES ('bank-a', 'Bank A')")
+            try await client.query("""
+                INSERT INTO vigil.incidents (customer_id, rule_id, rule_title, dedup_key, level, impact, urgency, priority, first_event_at,
+                    last_event_at, detected_at, created_at, updated_at, hit_count, event_count, summary)
+                VALUES ('bank-a', 'r', 'R', '["bank-a","r",[]]', 'low', 'low', 'medium', 'P4', now(), now(), now(), now(), now(), 1, 1, 's')
+                """)
+            try await client.query("""
+                INSERT INTO vigil.incident_evidence (incident_id, customer_id, hit_id, event_sequence, event_time, received_time, format,
+                    listener, peer, message, event, raw)
+                SELECT id, 'bank-a', gen_random_uuid(), 1, now(), now(), 'json', 'l', 'p', 'm',
+                       '{"sequence": 1, "message": "m", "fields": {"user.name": "alice"}}', '\\x00' FROM vigil.incidents
+                """)
+            let applied = try await Migrator(logger: StoreTest.logger).migrate(client)
+            #expect(applied.map(\.version) == MigrationCatalog.all.map(\.version).filter { $0 >= 4 })
+            #expect(try await StoreTest.scalar(client, "SELECT fields->>'user.name' FROM vigil.incident_evidence", as: String.self) == "alice")
+            #expect(try await StoreTest.scalar(client, "SELECT to_regclass('vigil.incident_hits') IS NULL", as: Bool.self))
+            #expect(try await StoreTest.scalar(client, "SELECT to_regclass('vigil.incident_timeline_hit') IS NOT NULL", as: Bool.self))
+            #expect(try await StoreTest.scalar(client, "SELECT reloptions::text FROM pg_class WHERE oid = 'vigil.incidents'::regclass", as: String.self)
+                .contains("fillfactor=50"))
+        }
+    }
 }

@@ -10,6 +10,7 @@ public enum MigrationCatalog {
         ("0001_schema.sql", PackageResources._001_schema_sql),
         ("0002_views.sql", PackageResources._002_views_sql),
         ("0003_security.sql", PackageResources._003_security_sql),
+        ("0004_sink_throughput.sql", PackageResources._004_sink_throughput_sql),
         // On-call migrations (0050+) are added below by their owner.
         ("0050_oncall_config.sql", PackageResources._050_oncall_config_sql),
         ("0051_oncall_paging.sql", PackageResources._051_oncall_paging_sql),
