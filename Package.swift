@@ -161,10 +161,23 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilTestSupport"], swiftSettings: strict),
-        .testTarget(name: "VigilDaemonTests", dependencies: ["VigilDaemon", "VigilTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VigilStoreTests",
+            dependencies: ["VigilStore", "VigilTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilDaemonTests",
+            dependencies: [
+                "VigilDaemon", "VigilTestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
     ]
 )

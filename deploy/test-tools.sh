@@ -3,6 +3,8 @@
 #  - real rsyslog (with gtls) and syslog-ng, unpacked into .build-tools/ with `apt-get download` + `dpkg -x`:
 #    no daemon is installed or started on this machine (the two packages conflict anyway);
 #  - their shared libraries, from apt;
+#  - promtool (Debian's prometheus package, unpacked the same way: no Prometheus server is installed or started),
+#    for `promtool check rules` on deploy/monitoring/prometheus-alerts.yml;
 #  - aiosmtpd (PyPI), a real SMTP server for the e-mail tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,7 @@ unpack() {  # unpack PACKAGE into ROOT
 unpack rsyslog "$TOOLS/rsyslog"
 unpack rsyslog-gnutls "$TOOLS/rsyslog"
 unpack syslog-ng-core "$TOOLS/syslog-ng"
+unpack prometheus "$TOOLS/prometheus"
 echo "test tools ready in $TOOLS" >&2
 
 # A real SMTP server for the e-mail channel tests.

@@ -32,6 +32,8 @@ final class Shard: Sendable {
         self.queue = BoundedQueue(capacity: queueDepth)
         self.depth = Gauge(label: "vigil_shard_queue_depth", dimensions: [("shard", String(index))])
         self.processed = Counter(label: "vigil_shard_events_total", dimensions: [("shard", String(index))])
+        // The bound of the queue (in batches), so alerts can compare the depth with it.
+        Gauge(label: "vigil_shard_queue_capacity", dimensions: [("shard", String(index))]).record(queueDepth)
         self.printer = printer
         self.dispatcher = dispatcher
         self.initialRules = rules

@@ -60,6 +60,8 @@ public final class VigilDaemon: Sendable {
         let rules = try Self.loadRules(rulesDirectory: config.rulesDirectory, logger: logger)
         ruleSet.withLock { $0 = rules }
         let registry = MetricsBootstrap.registry
+        let daemonMetrics = DaemonMetrics()
+        daemonMetrics.startTime.record(options.clock.now.seconds)
         let printer = options.printEvents || options.printHits ? JSONLinePrinter() : nil
         let storage = try await StorageServices.make(config: config, options: options, readiness: readiness, logger: logger,
                                                      afterMigration: { [self] client in try await self.syncCustomers(client) })
@@ -86,10 +88,11 @@ public final class VigilDaemon: Sendable {
             address: config.httpAddress, port: config.httpPort, registry: registry, readiness: readiness,
             admin: AdminEndpoints(token: adminToken, reload: { [self] in await self.reload(reason: "admin API", ingest: ingest) }),
             ack: paging.ack, logger: Logger(label: "vigil.http"),
+            beforeScrape: { [readiness] in daemonMetrics.ready.record(readiness.status.ready ? 1 : 0) },
             onRunning: { [logger] port in logger.info("http endpoints up", metadata: ["port": "\(port)"]) }
         )
         let reload = ReloadService(logger: logger, readiness: readiness) { [self] reason in _ = await self.reload(reason: reason, ingest: ingest) }
-        let systemd = SystemdService(notifier: notifier, readiness: readiness, logger: logger)
+        let systemd = SystemdService(notifier: notifier, readiness: readiness, metrics: daemonMetrics, logger: logger)
         let core: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ShardService(router: router, clock: options.clock)), .init(service: ingest), .init(service: http),
             .init(service: reload), .init(service: systemd),
@@ -256,11 +259,3 @@ extension ServiceGroupConfiguration {
     }
 }
 
-/// One Prometheus registry per process, behind swift-metrics.
-public enum MetricsBootstrap {
-    public static let registry: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
-}

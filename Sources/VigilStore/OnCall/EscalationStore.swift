@@ -166,10 +166,15 @@ public struct EscalationStore: Sendable {
             SET status = 'sending', claimed_by = \(instance), claim_token = gen_random_uuid(), claimed_at = \(now.date),
                 lease_until = \((now + lease).date), sends = o.sends + 1
             FROM due WHERE o.id = due.id
-            RETURNING o.id, o.incident_id, o.message::text, o.claim_token, o.sends
+            RETURNING o.id, o.incident_id, o.message::text, o.claim_token, o.sends,
+                CASE WHEN o.step_serial = 1 AND o.attempt = 1 AND o.sends = 1
+                     THEN (SELECT i.created_at FROM vigil.incidents i WHERE i.id = o.incident_id) END,
+                CASE WHEN o.step_serial = 1 AND o.attempt = 1 AND o.sends = 1
+                     THEN (SELECT e.created_at FROM vigil.escalations e WHERE e.incident_id = o.incident_id) END
             """, logger: logger)
         var out: [ClaimedPage] = []
-        for try await (id, incident, json, token, sends) in rows.decode((Int64, Int64, String, UUID, Int).self) {
+        for try await (id, incident, json, token, sends, created, started)
+            in rows.decode((Int64, Int64, String, UUID, Int, Date?, Date?).self) {
             guard let message = try? JSONDecoder().decode(OutboundMessage.self, from: Data(json.utf8)) else {
                 logger.error("an outbox row cannot be read; failing it", metadata: ["outbox_id": "\(id)"])
                 try await client.query("""
@@ -178,7 +183,10 @@ public struct EscalationStore: Sendable {
                     """, logger: logger)
                 continue
             }
-            out.append(ClaimedPage(id: id, incidentID: incident, message: message, token: token, sends: sends))
+            let firstPage = created.map { created in
+                ClaimedPage.FirstPage(incidentCreatedAt: Timestamp(date: created), pagingStartedAt: Timestamp(date: started ?? created))
+            }
+            out.append(ClaimedPage(id: id, incidentID: incident, message: message, token: token, sends: sends, firstPage: firstPage))
         }
         return out
     }

@@ -17,6 +17,8 @@ import VigilOnCall
 public final class PagingEngine: Service, Sendable {
     /// The incident sink's channel: new and changed incidents (payload: the id).
     public static let incidentChannel = "vigil_incident"
+    /// Histogram buckets the engine's timers need (metric label → buckets), for a Prometheus metrics factory.
+    public static let histogramBuckets: [String: [Duration]] = [PagingMetrics.latencyLabel: PagingMetrics.latencyBuckets]
 
     public let settings: PagingSettings
     let client: PostgresClient
@@ -31,7 +33,7 @@ public final class PagingEngine: Service, Sendable {
     private let stopping = Atomic<Bool>(false)
     private let claimFailed = Atomic<Bool>(false)
     private let listener = Mutex<Task<Void, Never>?>(nil)
-    private let metrics = PagingMetrics()
+    private let metrics: PagingMetrics
 
     /// `makeChannels` builds the delivery channels for a configuration's providers (tests pass their own).
     public init(client: PostgresClient, settings: PagingSettings, clock: any WallClock = SystemClock(),
@@ -40,6 +42,7 @@ public final class PagingEngine: Service, Sendable {
         self.settings = settings
         self.clock = clock
         self.logger = logger
+        metrics = PagingMetrics(factory: MetricsSystem.factory)
         store = EscalationStore(client: client, logger: logger)
         configStore = OnCallConfigStore(client: client, clock: clock, logger: logger)
         self.makeChannels = makeChannels ?? { [logger] providers in
@@ -216,12 +219,15 @@ public final class PagingEngine: Service, Sendable {
         if page.sends > settings.maxUnconfirmedSends {
             outcome = .permanentFailure(reason: "given up after \(page.sends - 1) sends without a recorded outcome")
         } else if let runtime {
+            if let first = page.firstPage {
+                metrics.recordLatency(page.message.contact.kind, owedSince: first.owedSince(grace: settings.sweepInterval), sendStarted: clock.now)
+            }
             outcome = await runtime.channels.deliver(page.message)
         } else {
             return
         }
         if Task.isCancelled { return }
-        metrics.pages(outcome).increment()
+        metrics.pages(page.message.contact.kind, outcome).increment()
         let metadata: Logger.Metadata = ["key": "\(page.key)", "kind": "\(page.message.contact.kind.rawValue)", "outcome": "\(outcome)"]
         if outcome.isDelivered { logger.info("page sent", metadata: metadata) } else { logger.warning("page not delivered", metadata: metadata) }
         for attempt in 1...5 {

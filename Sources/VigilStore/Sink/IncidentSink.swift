@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
@@ -60,7 +61,7 @@ public final class IncidentSink: Service {
     private let logger: Logger
     private let queue: HitQueue
     private let writer: IncidentWriter
-    private let metrics = SinkMetrics()
+    private let metrics: SinkMetrics
     private let shared = Mutex(Shared())
 
     public init(client: PostgresClient, settings: IncidentSinkSettings = IncidentSinkSettings(), spoolDirectory: String,
@@ -71,6 +72,7 @@ public final class IncidentSink: Service {
         self.clock = clock
         self.logger = logger
         self.queue = HitQueue(capacity: settings.queueCapacity)
+        self.metrics = SinkMetrics(factory: MetricsSystem.factory)
         self.writer = IncidentWriter(planner: IncidentPlanner(evidenceCap: settings.evidenceCap), logger: logger)
     }
 
@@ -323,6 +325,10 @@ public final class IncidentSink: Service {
                 metrics.batches.increment()
                 metrics.applied.increment(by: outcome.applied)
                 metrics.duplicates.increment(by: outcome.duplicates)
+                // Committed: count the new incidents (a batch that timed out but committed is not counted).
+                for created in outcome.createdIncidents {
+                    metrics.incidents.created(customer: created.customer, priority: created.priority, reopened: created.reopened)
+                }
                 metrics.databaseDown.record(0)
                 shared.withLock {
                     $0.status.applied += outcome.applied

@@ -36,6 +36,15 @@ struct IncidentWriter: Sendable {
         var created = 0
         var updated = 0
         var touchedIncidents: [Int64] = []
+        /// The incidents inserted, for the metrics (counted by the caller once the transaction committed).
+        var createdIncidents: [CreatedIncident] = []
+    }
+
+    /// A new incident row: whom it is for, its priority, and whether it reopens a closed incident.
+    struct CreatedIncident: Sendable, Hashable {
+        var customer: String
+        var priority: Priority
+        var reopened: Bool
     }
 
     func apply(_ hits: [DetectedHit], policies: [CustomerID: SLAPolicy], now: Timestamp, skipApplied: Bool,
@@ -186,6 +195,9 @@ struct IncidentWriter: Sendable {
 
         outcome.applied = fresh.count
         outcome.created = creates.count
+        outcome.createdIncidents = creates.map {
+            CreatedIncident(customer: $0.key.customer.rawValue.postgresSafe, priority: $0.priority, reopened: $0.reopenedFrom != nil)
+        }
         outcome.updated = updates.count
         outcome.touchedIncidents = touched
         return outcome
