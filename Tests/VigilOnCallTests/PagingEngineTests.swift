@@ -18,11 +18,19 @@ import VigilTestSupport
             let engine = Paging.engine(client, clock: clock)
             try await Paging.running([engine]) {
                 let id = try #require(try await Paging.raise([Paging.hit()], client: client, clock: clock).first)
+                // Each page's outcome is recorded before the clock moves on; otherwise a lapsed lease re-sends it, as designed.
+                func sent(_ n: Int) async throws -> Bool {
+                    try await Paging.eventually {
+                        try await Paging.column(client, "SELECT status FROM vigil.page_outbox ORDER BY id", as: String.self) == Array(repeating: "sent", count: n)
+                    }
+                }
                 #expect(try await Paging.eventually { Paging.paths(receiver) == ["/anna"] })
+                #expect(try await sent(1))
                 for (minutes, expected) in [(5, ["/anna", "/ben"]), (10, ["/anna", "/ben", "/clara"])] {
                     clock.set(Paging.t0 + .minutes(Int64(minutes)))
                     engine.wake()
                     #expect(try await Paging.eventually { Paging.paths(receiver) == expected }, "at +\(minutes)m: \(Paging.paths(receiver))")
+                    #expect(try await sent(expected.count))
                 }
                 clock.set(Paging.t0 + .minutes(15))
                 engine.wake()
