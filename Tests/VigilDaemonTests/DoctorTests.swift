@@ -118,6 +118,28 @@ import VigilTestSupport
         #expect(report.findings(of: "tls").first?.status == .fail)
     }
 
+    @Test func acknowledgementSecretMustBeReadableAndLongEnough() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let secret = dir.appendingPathComponent("ack.key").path
+        try "too-short\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        let path = try Self.writeConfig(dir, listeners: [("syslog", Ports.free())], httpPort: Ports.free(), database: "embedded",
+                                        extra: "acknowledgement: {secret_file: ack.key}")
+        let short = await Self.doctor(path)
+        #expect(short.findings(of: "files").map(\.line) == ["FAIL  acknowledgement secret (file \(secret)) is shorter than 32 bytes — use at least 32 random bytes"])
+        #expect(!short.text.contains("too-short"))
+
+        try FileManager.default.removeItem(atPath: secret)
+        let missing = await Self.doctor(path)
+        #expect(missing.findings(of: "files").map(\.line)
+                == ["FAIL  acknowledgement secret \(secret) does not exist (Vigil does not start without it) — create it or correct the path in the configuration"])
+
+        try String(repeating: "k", count: 40).write(toFile: secret, atomically: true, encoding: .utf8)
+        let fine = await Self.doctor(path)
+        #expect(fine.findings(of: "files").first?.status == .ok)
+        #expect(fine.findings(of: "files").first?.message.contains("acknowledgement secret") == true)
+    }
+
     @Test func expiredExpiringAndNotYetValidCertificates() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,4 +1,5 @@
 import VigilEvents
+import VigilIngest
 
 /// `vigil doctor`: loads a configuration and checks it end to end: files, ports, certificates, database, rules, on-call.
 public enum Doctor {
@@ -16,7 +17,7 @@ public enum Doctor {
         } catch {
             return DoctorReport(findings: error.errors.map {
                 .fail("config", $0.line > 0 ? "\($0.file):\($0.line):\($0.column): \($0.message)" : "\($0.file): \($0.message)",
-                      fix: nil)
+                      fix: $0.code == .unreadable ? "give the configuration file with --config FILE" : nil)
             })
         }
         return await run(configuration, options: options, probes: probes, clock: clock)

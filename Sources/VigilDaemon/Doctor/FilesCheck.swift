@@ -13,15 +13,18 @@ struct FilesCheck: DoctorCheck {
         var problems: [DoctorFinding] = []
         var readable: [String] = []
 
-        func file(_ path: String, _ what: String) {
-            if let problem = fileProblem(path, what, probes) { problems.append(problem) } else { readable.append(what) }
+        func file(_ path: String, _ what: String, effect: String? = nil) {
+            guard var problem = fileProblem(path, what, probes) else { return readable.append(what) }
+            if let effect { problem.message += " (\(effect))" }
+            problems.append(problem)
         }
-        func secret(_ reference: SecretReference, _ what: String) {
+        /// `effect`: what happens without it, for secrets the daemon can start without.
+        func secret(_ reference: SecretReference, _ what: String, effect: String? = nil) {
             switch reference {
-            case .file(let path): file(path, what)
+            case .file(let path): file(path, what, effect: effect)
             case .environment(let variable):
                 if probes.environment[variable] == nil {
-                    problems.append(.warn(name, "\(what) comes from environment variable \(variable), which is not set here",
+                    problems.append(.warn(name, "\(what) comes from environment variable \(variable), which is not set here" + (effect.map { " (\($0))" } ?? ""),
                                           fix: "make sure the service's environment sets it (systemd: Environment= or EnvironmentFile=)"))
                 } else {
                     readable.append(what)
@@ -54,19 +57,26 @@ struct FilesCheck: DoctorCheck {
             if let ca = tls.clientCAPath { file(ca, "tls client CA") }
         }
         if let path = config.onCall.file { file(path, "on-call file") }
-        if let reference = config.onCall.secret { secret(reference, "acknowledgement secret") }
-        if let reference = config.onCall.apiTokens { secret(reference, "API tokens") }
+        let paging = config.database != nil && config.onCall.enabled
+        // The daemon does not start when these are configured but cannot be loaded.
+        if paging, let reference = config.onCall.secret ?? config.onCall.fileConfig?.providers.ack?.secret {
+            let before = problems.count
+            secret(reference, "acknowledgement secret", effect: "Vigil does not start without it")
+            if problems.count == before, let value = try? reference.load(environment: probes.environment), (try? AckLinkSigner(secret: value)) == nil {
+                problems.append(.fail(name, "acknowledgement secret (\(reference)) is shorter than 32 bytes", fix: "use at least 32 random bytes"))
+            }
+        }
+        if paging, let reference = config.onCall.apiTokens { secret(reference, "API tokens", effect: "Vigil does not start without them") }
         if case .server(let server) = config.database?.source {
             if let path = server.passwordFile { file(path, "database password file") }
             if let variable = server.passwordEnvironment { secret(.environment(variable), "database password") }
             if let path = server.caFile { file(path, "database CA file") }
         }
-        if let providers = config.onCall.fileConfig?.providers {
-            if let s = providers.webhook.signingSecret { secret(s, "webhook signing secret") }
-            if let t = providers.telegram { secret(t.botToken, "telegram bot token") }
-            if let t = providers.twilio { secret(t.authToken, "twilio auth token") }
-            if let p = providers.smtp?.password { secret(p, "smtp password") }
-            if let a = providers.ack { secret(a.secret, "acknowledgement secret (on-call file)") }
+        if paging, let providers = config.onCall.fileConfig?.providers {
+            if let s = providers.webhook.signingSecret { secret(s, "webhook signing secret", effect: "without it webhook pages stay off") }
+            if let t = providers.telegram { secret(t.botToken, "telegram bot token", effect: "without it telegram pages stay off") }
+            if let t = providers.twilio { secret(t.authToken, "twilio auth token", effect: "without it SMS and voice pages stay off") }
+            if let p = providers.smtp?.password { secret(p, "smtp password", effect: "without it email pages stay off") }
         }
         let state = stateDirectoryFinding(config.stateDirectory, probes)
         if state.status != .ok { problems.append(state) }
