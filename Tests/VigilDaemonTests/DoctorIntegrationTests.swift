@@ -83,6 +83,23 @@ import VigilTestSupport
         }
     }
 
+    @Test func startEmbeddedCreatesChecksAndStopsTheCluster() async throws {
+        let dir = try TemporaryDirectory(prefix: "vigil-doc")
+        defer { dir.remove() }
+        let path = try DoctorTests.writeConfig(URL(fileURLWithPath: dir.path), listeners: [("syslog", Ports.free())], httpPort: Ports.free(),
+                                               database: "embedded")
+        let untouched = await DoctorTests.doctor(path).findings(of: "database")
+        #expect(untouched.first?.message.hasPrefix("database embedded: no cluster in \(dir.path)/state/postgres yet") == true, "\(untouched)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/state/postgres"))
+
+        var options = DoctorOptions()
+        options.startEmbedded = true
+        let started = await DoctorTests.doctor(path, options: options).findings(of: "database")
+        #expect(started.map(\.status) == [.warn], "\(started)")
+        #expect(started.first?.message.hasPrefix("database embedded cluster in \(dir.path)/state/postgres (created and started by doctor): reachable, ") == true)
+        #expect(SystemProbes().embeddedServer(stateDirectory: dir.path + "/state") == .stopped)
+    }
+
     @Test func theBinaryOnTheExampleConfiguration() async throws {
         let dir = try temporaryDirectory("vigil-doctor")
         defer { try? FileManager.default.removeItem(at: dir) }
