@@ -11,6 +11,8 @@ import VigilTestSupport
 @Suite struct DoctorTests {
     static let rules = SenderTools.packageRoot.appendingPathComponent("rules").path
 
+    static func at(_ rfc3339: String) -> Timestamp { Timestamp(rfc3339: rfc3339)! }
+
     /// A configuration file in `dir`: one listener per port, rules from the repository unless told otherwise.
     static func writeConfig(_ dir: URL, listeners: [(name: String, port: Int)], httpPort: Int, database: String = "none",
                             rules: String = DoctorTests.rules, extra: String = "", listenerExtra: String = "") throws -> String {
@@ -37,7 +39,7 @@ import VigilTestSupport
         return path
     }
 
-    static func doctor(_ path: String, clock: any WallClock = ManualClock(t("2026-11-18T10:00:00Z")), options: DoctorOptions = DoctorOptions(),
+    static func doctor(_ path: String, clock: any WallClock = ManualClock(DoctorTests.at("2026-11-18T10:00:00Z")), options: DoctorOptions = DoctorOptions(),
                        probes: any DoctorProbes = SystemProbes()) async -> DoctorReport {
         await Doctor.run(configPath: path, options: options, probes: probes, clock: clock)
     }
@@ -212,6 +214,20 @@ import VigilTestSupport
         #expect(failures.allSatisfy { $0.fix?.contains("vigil rules check --rules \(rules.path)") == true })
     }
 
+    @Test func listenerCustomerWithoutPlaybookWarns() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.writeConfig(dir, listeners: [("collectors", Ports.free())], httpPort: Ports.free())
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "customer: bank-nord", with: "customer: factory-sued")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let report = await Self.doctor(path, options: DoctorOptions(fixtures: { _ in FixtureSummary(total: 0) }))
+        #expect(report.findings(of: "rules").contains {
+            $0.line == "WARN  listener collectors receives events of customer factory-sued, which has no playbook in \(Self.rules)/customers: no rules run for them"
+                + " — add \(Self.rules)/customers/factory-sued.yml, or correct the customer in the listener"
+        }, "\(report.findings(of: "rules").map(\.line))")
+        #expect(!report.failed)
+    }
+
     @Test func failingFixturesFail() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -287,7 +303,7 @@ extension DoctorTests {
         let who = "on-call: policy office step 1 (L1) for bank-nord, leasing-west, werk-sued: nobody on call"
 
         // Wednesday 2026-11-18 11:00 in Berlin, 14 days ahead: two weekends.
-        let report = await Self.doctor(path, clock: ManualClock(t("2026-11-18T10:00:00Z")))
+        let report = await Self.doctor(path, clock: ManualClock(DoctorTests.at("2026-11-18T10:00:00Z")))
         #expect(report.findings(of: "oncall").map(\.line) == [
             "ok    on-call: 3 customers with an escalation policy (default_policy office)",
             "FAIL  \(who) from Sat 2026-11-21 00:00 to Mon 2026-11-23 00:00 Europe/Berlin (2d)\(fix)",
@@ -296,14 +312,14 @@ extension DoctorTests {
         #expect(report.failed)
 
         // On a Saturday the gap starts now; with --days 1 there is only that one.
-        let saturday = await Self.doctor(path, clock: ManualClock(t("2026-11-21T09:30:00Z")), options: DoctorOptions(onCallDays: 1))
+        let saturday = await Self.doctor(path, clock: ManualClock(DoctorTests.at("2026-11-21T09:30:00Z")), options: DoctorOptions(onCallDays: 1))
         #expect(saturday.findings(of: "oncall").filter { $0.status == .fail }.map(\.line) == [
             "FAIL  \(who) now, from Sat 2026-11-21 10:30 to Sun 2026-11-22 10:30 Europe/Berlin (1d)\(fix)",
         ])
 
         // Round the clock: no gap.
         _ = try Self.onCallConfig(dir, Self.onCallYAML(customers: customers, tail: "default_policy: round-the-clock"))
-        let covered = await Self.doctor(path, clock: ManualClock(t("2026-11-18T10:00:00Z")))
+        let covered = await Self.doctor(path, clock: ManualClock(DoctorTests.at("2026-11-18T10:00:00Z")))
         let onCall = covered.findings(of: "oncall")
         #expect(!onCall.contains { $0.status == .fail }, "\(onCall.map(\.line))")
         // The office policy is left unused: its gaps are only warnings.
@@ -321,7 +337,7 @@ extension DoctorTests {
             """
         let path = try Self.onCallConfig(dir, Self.onCallYAML(customers: customers, tail: "default_policy: round-the-clock"))
         let file = dir.appendingPathComponent("oncall.yml").path
-        let report = await Self.doctor(path, clock: ManualClock(t("2026-11-18T10:00:00Z")))
+        let report = await Self.doctor(path, clock: ManualClock(DoctorTests.at("2026-11-18T10:00:00Z")))
         let lines = report.findings(of: "oncall").map(\.line)
         for customer in ["leasing-west", "werk-sued"] {
             #expect(lines.contains("WARN  customer \(customer) has a playbook but no entry in the on-call file \(file) (no service manager; pages use UTC) — add it under customers: in \(file)"), "\(lines)")
@@ -421,4 +437,3 @@ enum OpenSSL {
     }
 }
 
-func t(_ text: String) -> Timestamp { Timestamp(rfc3339: text)! }

@@ -40,6 +40,12 @@ struct RulesCheck: DoctorCheck {
                 findings.append(.ok(name, "rules: \(set.rules.count) rules (\(correlations) correlations), \(set.playbooks.count) playbooks"
                                     + (extractorCount.map { ", \($0) extractors" } ?? "") + " valid"))
             }
+            for listener in context.configuration.listeners {
+                for customer in listener.binding.customers.subtracting(set.playbooks.keys).sorted() {
+                    findings.append(.warn(name, "listener \(listener.name) receives events of customer \(customer), which has no playbook in \(directory)/customers: no rules run for them",
+                                          fix: "add \(directory)/customers/\(customer).yml, or correct the customer in the listener"))
+                }
+            }
             if let fixtures = context.options.fixtures {
                 findings.append(fixtureFinding(fixtures(directory), directory: directory))
             }
