@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
     ],
     targets: [
+        benchmarkTarget("DetectionBenchmarks", dependencies: [
+            .product(name: "VigilDetection", package: vigil),
+            .product(name: "VigilEvents", package: vigil),
+        ]),
         benchmarkTarget("IngestBenchmarks", dependencies: [
             .product(name: "VigilIngest", package: vigil),
             .product(name: "VigilEvents", package: vigil),

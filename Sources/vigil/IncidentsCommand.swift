@@ -43,10 +43,10 @@ struct IncidentsCommand: AsyncParsableCommand {
             }
             let now = SystemClock().now
             let rows = incidents.map { i -> [String] in
-                [String(i.id), i.priority.label, i.status.rawValue + (i.isOverdue(at: now) ? "!" : ""), i.customer.rawValue, i.ruleID,
-                 IncidentReport.duration(i.age(at: now)), String(i.hitCount), String(i.summary.prefix(60))]
+                [String(i.id), i.priority.label, i.status.rawValue + (i.isOverdue(at: now) ? "!" : ""), i.customer.rawValue,
+                 String(i.ruleTitle.prefix(40)), IncidentReport.duration(i.age(at: now)), String(i.hitCount), String(i.summary.prefix(60))]
             }
-            print(IncidentsCommand.table(["ID", "PRI", "STATUS", "CUSTOMER", "RULE", "AGE", "HITS", "SUMMARY"], rows), terminator: "")
+            print(IncidentsCommand.table(["ID", "PRI", "STATUS", "CUSTOMER", "WHAT", "AGE", "HITS", "SUMMARY"], rows), terminator: "")
             if incidents.isEmpty { print("no incidents") }
         }
 

@@ -15,7 +15,7 @@ struct RepositoryRulesTests {
 
     @Test func theTreeLoadsWithoutErrors() throws {
         let set = try RuleLoader.load(root: RepositoryRulesTests.root)
-        #expect(set.customers == ["bank-nord", "leasing-west", "werk-sued"])
+        #expect(set.customers == ["bank-nord", "factory-sued", "leasing-west"])
         #expect(set.rules.count >= 20)
         #expect(set.diagnostics.filter { $0.severity == .error }.isEmpty)
         let bank = try #require(set.playbooks["bank-nord"])

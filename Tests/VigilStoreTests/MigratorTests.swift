@@ -122,7 +122,7 @@ struct MigratorTests {
                        '{"sequence": 1, "message": "m", "fields": {"user.name": "alice"}}', '\\x00' FROM vigil.incidents
                 """)
             let applied = try await Migrator(logger: StoreTest.logger).migrate(client)
-            #expect(applied.map(\.version) == [4])
+            #expect(applied.map(\.version) == MigrationCatalog.all.map(\.version).filter { $0 >= 4 })
             #expect(try await StoreTest.scalar(client, "SELECT fields->>'user.name' FROM vigil.incident_evidence", as: String.self) == "alice")
             #expect(try await StoreTest.scalar(client, "SELECT to_regclass('vigil.incident_hits') IS NULL", as: Bool.self))
             #expect(try await StoreTest.scalar(client, "SELECT to_regclass('vigil.incident_timeline_hit') IS NOT NULL", as: Bool.self))

@@ -18,7 +18,8 @@ class Receiver(http.server.BaseHTTPRequestHandler):
                 page = json.loads(body)
             except ValueError:
                 page = {"raw": body.decode("utf-8", "replace")}
-            print(json.dumps({"to": self.path.strip("/"), "key": key, "subject": page.get("subject"),
+            print(json.dumps({"to": self.path.strip("/"), "key": key, "incident": (page.get("incident") or {}).get("id"),
+                              "subject": page.get("subject"),
                               "ack_url": page.get("ack_url"), "text": page.get("text")}, ensure_ascii=False), flush=True)
         self.send_response(200)
         self.send_header("Content-Length", "0")

@@ -45,6 +45,7 @@ struct PagingDaemon {
     static func config(database: TestPostgres.Database, httpPort: Int, syslogPort: Int, instance: String, maxParallel: Int, lease: String) -> String {
         """
         state_dir: state
+        rules: \(SenderTools.packageRoot.appendingPathComponent("rules").path)
         log: {level: info}
         http: {address: 127.0.0.1, port: \(httpPort)}
         database:
