@@ -111,7 +111,8 @@ import VigilTestSupport
         let lines = result.output.split(separator: "\n").map(String.init)
         let state = dir.appendingPathComponent(".vigil-state").path
         #expect(lines.first == "ok    config: \(config) loaded (3 listeners, database embedded)", "\(result.output)")
-        #expect(lines.contains { $0.hasPrefix("ok    files: ") && $0.hasSuffix(" rule files readable; state_dir \(state) will be created") }, "\(result.output)")
+        #expect(lines.contains { $0.hasPrefix("ok    files: ") && $0.hasSuffix(" rule files, on-call file readable; state_dir \(state) will be created") },
+                "\(result.output)")
         let endpoints = ["listener bank-syslog 127.0.0.1:5514", "listener collectors 127.0.0.1:5515", "listener siem-json 127.0.0.1:5516", "http 127.0.0.1:9514"]
         for endpoint in endpoints {
             // Another Vigil on this machine may hold the example ports; then the line says so.
@@ -123,7 +124,10 @@ import VigilTestSupport
                 || lines.contains { $0.hasPrefix("FAIL  database embedded: the PostgreSQL server programs") }, "\(result.output)")
         #expect(lines.contains { $0.hasPrefix("ok    rules: ") && $0.hasSuffix(" extractors valid") })
         #expect(lines.contains { $0.hasPrefix("ok    rule fixtures: ") && $0.hasSuffix(" passed") }, "\(result.output)")
-        #expect(lines.contains { $0.hasPrefix("WARN  on-call: the configuration names no on-call file") })
+        // The quick start's on-call file: every customer reaches the demo policy, whose people are always on call.
+        #expect(lines.contains("ok    on-call: 3 customers with an escalation policy (default_policy demo)"), "\(result.output)")
+        #expect(lines.contains("ok    on-call: every step of 1 policy reaches somebody now and for the next 14 days"))
+        #expect(!lines.contains { $0.hasPrefix("WARN") }, "\(result.output)")
         #expect(lines.last?.hasPrefix("doctor: ") == true)
         let failed = lines.contains { $0.hasPrefix("FAIL") }
         #expect(result.status == (failed ? 1 : 0))

@@ -218,12 +218,12 @@ import VigilTestSupport
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = try Self.writeConfig(dir, listeners: [("collectors", Ports.free())], httpPort: Ports.free())
-        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "customer: bank-nord", with: "customer: factory-sued")
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "customer: bank-nord", with: "customer: kiosk")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let report = await Self.doctor(path, options: DoctorOptions(fixtures: { _ in FixtureSummary(total: 0) }))
         #expect(report.findings(of: "rules").contains {
-            $0.line == "WARN  listener collectors receives events of customer factory-sued, which has no playbook in \(Self.rules)/customers: no rules run for them"
-                + " — add \(Self.rules)/customers/factory-sued.yml, or correct the customer in the listener"
+            $0.line == "WARN  listener collectors receives events of customer kiosk, which has no playbook in \(Self.rules)/customers: no rules run for them"
+                + " — add \(Self.rules)/customers/kiosk.yml, or correct the customer in the listener"
         }, "\(report.findings(of: "rules").map(\.line))")
         #expect(!report.failed)
     }
@@ -295,12 +295,12 @@ extension DoctorTests {
         let customers = """
               - {id: bank-nord, time_zone: Europe/Berlin}
               - {id: leasing-west, time_zone: Europe/Berlin}
-              - {id: werk-sued, time_zone: Europe/Berlin}
+              - {id: factory-sued, time_zone: Europe/Berlin}
             """
         let path = try Self.onCallConfig(dir, Self.onCallYAML(customers: customers, tail: "default_policy: office"))
         let file = dir.appendingPathComponent("oncall.yml").path
         let fix = " — cover it in \(file) (a schedule rule, a rotation or an override)"
-        let who = "on-call: policy office step 1 (L1) for bank-nord, leasing-west, werk-sued: nobody on call"
+        let who = "on-call: policy office step 1 (L1) for bank-nord, leasing-west, factory-sued: nobody on call"
 
         // Wednesday 2026-11-18 11:00 in Berlin, 14 days ahead: two weekends.
         let report = await Self.doctor(path, clock: ManualClock(DoctorTests.at("2026-11-18T10:00:00Z")))
@@ -333,16 +333,16 @@ extension DoctorTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let customers = """
               - {id: bank-nord, time_zone: Europe/Berlin, policy: office}
-              - {id: factory-sued, time_zone: Europe/Berlin}
+              - {id: kiosk, time_zone: Europe/Berlin}
             """
         let path = try Self.onCallConfig(dir, Self.onCallYAML(customers: customers, tail: "default_policy: round-the-clock"))
         let file = dir.appendingPathComponent("oncall.yml").path
         let report = await Self.doctor(path, clock: ManualClock(DoctorTests.at("2026-11-18T10:00:00Z")))
         let lines = report.findings(of: "oncall").map(\.line)
-        for customer in ["leasing-west", "werk-sued"] {
+        for customer in ["factory-sued", "leasing-west"] {
             #expect(lines.contains("WARN  customer \(customer) has a playbook but no entry in the on-call file \(file) (no service manager; pages use UTC) — add it under customers: in \(file)"), "\(lines)")
         }
-        #expect(lines.contains("WARN  customer factory-sued is in the on-call file \(file) but has no playbook in rules/customers — add rules/customers/factory-sued.yml, or remove the entry (or correct the id)"))
+        #expect(lines.contains("WARN  customer kiosk is in the on-call file \(file) but has no playbook in rules/customers — add rules/customers/kiosk.yml, or remove the entry (or correct the id)"))
         #expect(lines.contains("ok    on-call: 4 customers with an escalation policy (default_policy round-the-clock)"))
         // bank-nord uses the weekday policy: its weekends are gaps, in its zone.
         #expect(lines.contains { $0.hasPrefix("FAIL  on-call: policy office step 1 (L1) for bank-nord: nobody on call from Sat 2026-11-21 00:00 to Mon 2026-11-23 00:00 Europe/Berlin (2d)") })
