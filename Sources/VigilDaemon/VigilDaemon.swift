@@ -189,7 +189,7 @@ extension VigilDaemon {
         let records = rules.customers.compactMap { id -> CustomerRecord? in
             guard let playbook = rules.playbooks[id] else { return nil }
             return CustomerRecord(id: id, name: playbook.name, timeZone: playbook.timeZone.identifier,
-                                  businessHours: playbook.businessHours.description)
+                                  businessHours: playbook.businessHours.description, slaOverrides: playbook.slaTargets)
         }
         let repository = IncidentRepository(client: client, clock: options.clock, logger: logger)
         let changed = try await repository.syncCustomers(records, actor: "vigil")

@@ -195,6 +195,10 @@ struct BadRuleTests {
         #expect((unknownRule.line, unknownRule.column, unknownRule.code) == (6, 5, "unknown-rule"))
         let key = try #require(pb("id: bank\nname: Bank\ntimezone: UTC\nenabled: [base]\n"))
         #expect((key.line, key.column, key.code) == (4, 1, "unknown-playbook-key"))
+        let slaPriority = try #require(pb("id: bank\nname: Bank\ntimezone: UTC\nsla_targets:\n    P9: 1h\n"))
+        #expect((slaPriority.line, slaPriority.column, slaPriority.code) == (5, 5, "invalid-sla-targets"))
+        let slaDuration = try #require(pb("id: bank\nname: Bank\ntimezone: UTC\nsla_targets: {P1: soon}\n"))
+        #expect((slaDuration.line, slaDuration.column, slaDuration.code) == (4, 19, "invalid-sla-targets"))
     }
 
     @Test func everyErrorIsReportedNotJustTheFirst() {

@@ -20,6 +20,7 @@ struct RepositoryRulesTests {
         #expect(set.diagnostics.filter { $0.severity == .error }.isEmpty)
         let bank = try #require(set.playbooks["bank-nord"])
         #expect(bank.monitoringExclusions.map(\.approver) == ["Dr. Karin Weber, COO, Bank Nord AG"])
+        #expect(bank.slaTargets == ["P1": "30m", "P2": "4h"])
         let leasing = try #require(set.playbooks["leasing-west"])
         #expect(leasing.severityOverrides.first?.level == .critical)
         #expect(leasing.severityOverrides.first?.requestedBy.isEmpty == false)

@@ -83,5 +83,6 @@ struct ConfigurationTests {
         #expect(decoded.evidenceCap == 5)
         #expect(decoded.spoolAlarmBytes == (2 << 30) / 100 * 80)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(IncidentSinkSettings.self, from: Data(#"{"batch_size": 0}"#.utf8)) }
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(IncidentSinkSettings.self, from: Data(#"{"batch_sise": 10}"#.utf8)) }
     }
 }

@@ -1,7 +1,7 @@
 -- An analyst login that sees only some customers. Run as the schema owner (vigil) or a superuser:
 --
 --   psql -h db.example.net -U postgres -d vigil \
---        -v analyst=anna -v analyst_password="$(pwgen 24 1)" -v customers=bank-nord,leasing-sued \
+--        -v analyst=anna -v analyst_password="$(pwgen 24 1)" -v customers=bank-nord,leasing-west \
 --        -f deploy/postgres/03_analyst.sql
 --
 -- Map a group role instead of a login to give a whole team the same customers:

@@ -20,6 +20,8 @@ public struct Playbook: Sendable {
     let filters: [PlaybookFilter]
     let placeholders: [String: [String]]
     let location: SourceLocation
+    /// Contractual resolution targets by priority (`sla_targets: {P1: 30m, P4: scheduled}`); the rest keep the defaults.
+    public internal(set) var slaTargets: [String: String] = [:]
 
     /// The implicit playbook of `vigil eval` without `--customer`: every rule on, UTC, Monday–Friday 08–18.
     static func everything(customer: CustomerID, timeZone: ZoneRules = .utc) -> Playbook {

@@ -3,7 +3,7 @@ import VigilEvents
 /// Parses `rules/customers/<id>.yml`.
 enum PlaybookParser {
     static let keys = ["id", "name", "description", "timezone", "business_hours", "enable", "disable", "rules", "filters",
-                       "severity_overrides", "monitoring_exclusions", "placeholders", "contacts"]
+                       "severity_overrides", "monitoring_exclusions", "placeholders", "contacts", "sla_targets"]
 
     static func parse(_ text: String, path: String, expectedID: String?) throws(CompileError) -> Playbook {
         let docs = try YAMLReader.documents(text, path: path)
@@ -75,9 +75,32 @@ enum PlaybookParser {
                 placeholders[bare] = values
             }
         }
-        return Playbook(id: CustomerID(idText), name: name, timeZone: zone, businessHours: hours, monitoringExclusions: exclusions,
-                        severityOverrides: overrides, path: path, fingerprint: Fingerprint.of(root.canonicalText), enable: enable,
-                        disable: disable, settings: settings, filters: filters, placeholders: placeholders, location: root.location)
+        var playbook = Playbook(id: CustomerID(idText), name: name, timeZone: zone, businessHours: hours, monitoringExclusions: exclusions,
+                                severityOverrides: overrides, path: path, fingerprint: Fingerprint.of(root.canonicalText), enable: enable,
+                                disable: disable, settings: settings, filters: filters, placeholders: placeholders, location: root.location)
+        playbook.slaTargets = try parseSLATargets(root["sla_targets"])
+        return playbook
+    }
+
+    /// `{P1: 30m, P2: 4h, P5: scheduled}`: resolution targets that replace the default matrix's.
+    static func parseSLATargets(_ node: YAMLNode?) throws(CompileError) -> [String: String] {
+        guard let node else { return [:] }
+        guard let pairs = node.pairs else {
+            throw CompileError(node.location, "invalid-sla-targets", "'sla_targets' must map priorities (P1-P5) to durations such as 30m or 4h")
+        }
+        var out: [String: String] = [:]
+        for pair in pairs {
+            let key = pair.key.string ?? ""
+            guard ["P1", "P2", "P3", "P4", "P5"].contains(key) else {
+                throw CompileError(pair.key.location, "invalid-sla-targets", "'\(key)' is not a priority (P1, P2, P3, P4 or P5)")
+            }
+            let value = pair.value.string ?? ""
+            guard value == "scheduled" || (TimeSpan(parsing: value).map { $0 > .zero } ?? false) else {
+                throw CompileError(pair.value.location, "invalid-sla-targets", "the target for \(key) must be a duration such as 30m or 4h, or 'scheduled' (got '\(value)')")
+            }
+            out[key] = value
+        }
+        return out
     }
 
     /// `{mon-fri: "08:00-18:00", sat: "09:00-13:00", holidays: [2026-12-24]}`.

@@ -102,13 +102,6 @@ public struct DatabaseSettings: Sendable, Hashable, Decodable, CustomStringConve
 
     // MARK: Decoding
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ s: String) { stringValue = s }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
 
     static let serverKeys: Set<String> = ["url", "host", "port", "user", "database", "password_file", "password_env",
                                           "tls", "ca_file", "unix_socket", "max_connections"]

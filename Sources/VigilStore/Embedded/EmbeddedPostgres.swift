@@ -277,6 +277,8 @@ public actor EmbeddedPostgres: Service {
             // Fewer checkpoints (and full-page writes) under a steady stream of hits; durability is unchanged.
             "max_wal_size = '2GB'",
             "checkpoint_timeout = '15min'",
+            // JIT needs writable+executable memory, which the systemd unit's MemoryDenyWriteExecute forbids.
+            "jit = off",
         ]
         for (key, value) in configuration.settings.sorted(by: { $0.key < $1.key }) {
             lines.append("\(key) = \(quoted(value))")

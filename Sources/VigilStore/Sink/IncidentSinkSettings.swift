@@ -49,6 +49,13 @@ public struct IncidentSinkSettings: Sendable, Hashable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        for key in all.allKeys where CodingKeys(stringValue: key.stringValue) == nil {
+            let expected = ["evidence_cap", "batch_size", "queue_capacity", "spool_max_bytes", "spool_alarm_percent", "retry_seconds",
+                            "apply_timeout_seconds", "writers"]
+            throw DecodingError.dataCorruptedError(forKey: key, in: all,
+                                                   debugDescription: "unknown key '\(key.stringValue)' (expected one of: \(expected.joined(separator: ", ")))")
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         evidenceCap = try c.decodeIfPresent(Int.self, forKey: .evidenceCap) ?? evidenceCap
