@@ -16,6 +16,7 @@ struct Vigil: AsyncParsableCommand {
             IncidentsCommand.self,
             ReportCommand.self,
             OnCallCommand.self,
+            DoctorCommand.self,
             BenchCommand.self,
         ]
     )
