@@ -122,7 +122,7 @@ struct SpoolReplayOutageTests {
                     }
                     return accepted
                 }
-                let full = try await StoreTest.eventually(seconds: 30) { sink.status.spoolBytes >= settings.spoolMaxBytes }
+                let full = try await StoreTest.eventually(seconds: 120) { sink.status.spoolBytes >= settings.spoolMaxBytes }
                 #expect(full)
                 // With the spool full, the queue fills and the producer waits.
                 let blocked = try await StoreTest.eventually(seconds: 10) { sink.status.queueDepth >= settings.queueCapacity - 1 }
