@@ -104,8 +104,9 @@ import VigilTestSupport
         expectSSHDEvent(got.first)
     }
 
-    func syslogNg(destination file: String, protocolName: String) async throws {
-        let running = try await startVigil(protocolName: protocolName)
+    func syslogNg(destination file: String, protocolName: String, listenerExtra: String = "    customer: bank-nord\n",
+                  environment extra: [String: String] = [:]) async throws {
+        let running = try await startVigil(listenerExtra: listenerExtra, protocolName: protocolName)
         defer { running.vigil.terminate() }
         let input = Ports.free()
         let syslogNg = try SenderTools.syslogNg(config: """
@@ -114,7 +115,9 @@ import VigilTestSupport
             source s_src { network(ip("127.0.0.1") port(\(input)) transport("tcp") flags(no-multi-line)); };
             @include "\(SenderTools.deploy.appendingPathComponent("syslog-ng/\(file)").path)"
 
-            """, directory: running.directory, environment: ["VIGIL_HOST": "127.0.0.1", "VIGIL_PORT": "\(running.port)", "TZ": "UTC"])
+            """, directory: running.directory,
+            environment: ["VIGIL_HOST": "127.0.0.1", "VIGIL_PORT": "\(running.port)", "VIGIL_TLS_PORT": "\(running.port)", "TZ": "UTC"]
+                .merging(extra) { $1 })
         defer { syslogNg.terminate() }
         try await SenderTools.sendLines([Self.sshdLine], port: input)
         let got = await events(running.vigil, count: 1)
@@ -128,5 +131,23 @@ import VigilTestSupport
 
     @Test func syslogNgNetworkDestination() async throws {
         try await syslogNg(destination: "vigil-network.conf", protocolName: "auto")
+    }
+
+    @Test func syslogNgTLSWithClientCertificate() async throws {
+        let ca = try TestCertificateAuthority()
+        let dir = try temporaryDirectory("vigil-interop-ng-tls")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try ca.issue(commonName: "127.0.0.1", server: true).write(to: dir, name: "server")
+        let client = try ca.issue(commonName: "collector.bank-nord.example").write(to: dir, name: "client")
+        let caPath = dir.appendingPathComponent("ca.pem").path
+        try ca.pem.write(toFile: caPath, atomically: true, encoding: .utf8)
+        try await syslogNg(destination: "vigil-tls.conf", protocolName: "syslog", listenerExtra: """
+                tls:
+                  certificate: \(server.certificate)
+                  key: \(server.key)
+                  client_ca: \(caPath)
+                customers_by_certificate:
+                  collector.bank-nord.example: bank-nord
+            """, environment: ["VIGIL_CA": caPath, "VIGIL_CLIENT_CERT": client.certificate, "VIGIL_CLIENT_KEY": client.key])
     }
 }

@@ -27,12 +27,12 @@ import VigilTestSupport
                 #expect(try await Paging.eventually { Paging.paths(receiver) == ["/anna"] })
                 #expect(try await sent(1))
                 for (minutes, expected) in [(5, ["/anna", "/ben"]), (10, ["/anna", "/ben", "/clara"])] {
-                    clock.set(Paging.t0 + .minutes(Int64(minutes)))
+                    try await Paging.advance(clock, to: Paging.t0 + .minutes(Int64(minutes)), client: client)
                     engine.wake()
                     #expect(try await Paging.eventually { Paging.paths(receiver) == expected }, "at +\(minutes)m: \(Paging.paths(receiver))")
                     #expect(try await sent(expected.count))
                 }
-                clock.set(Paging.t0 + .minutes(15))
+                try await Paging.advance(clock, to: Paging.t0 + .minutes(15), client: client)
                 engine.wake()
                 #expect(try await Paging.eventually {
                     try await Paging.column(client, "SELECT phase FROM vigil.escalations WHERE incident_id = \(id)", as: String.self) == ["exhausted"]
@@ -75,17 +75,17 @@ import VigilTestSupport
             try await Paging.running([engine]) {
                 let id = try #require(try await Paging.raise([Paging.hit()], client: client, clock: clock).first)
                 #expect(try await Paging.eventually { Paging.paths(receiver) == ["/anna"] })
-                clock.set(Paging.t0 + .minutes(5))
+                try await Paging.advance(clock, to: Paging.t0 + .minutes(5), client: client)
                 engine.wake()
                 #expect(try await Paging.eventually { Paging.paths(receiver) == ["/anna", "/ben"] })
-                clock.set(Paging.t0 + .minutes(7))
+                try await Paging.advance(clock, to: Paging.t0 + .minutes(7), client: client)
                 let outcome = try await IncidentRepository(client: client, clock: clock, logger: Paging.logger).acknowledge(id, by: "Ben Schulz")
                 #expect(outcome == .changed(from: .new, to: .acknowledged))
                 #expect(try await Paging.eventually {
                     try await Paging.column(client, "SELECT phase FROM vigil.escalations WHERE incident_id = \(id)", as: String.self) == ["acknowledged"]
                 }, "the engine heard the acknowledgement through NOTIFY vigil_incident_status")
                 #expect(try await Paging.column(client, "SELECT count(*) FROM vigil.escalation_timers", as: Int.self) == [0], "every timer is cancelled")
-                clock.set(Paging.t0 + .minutes(30))
+                try await Paging.advance(clock, to: Paging.t0 + .minutes(30), client: client)
                 engine.wake()
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(Paging.paths(receiver) == ["/anna", "/ben"], "step 3 is never paged")
@@ -111,29 +111,29 @@ import VigilTestSupport
             try await Paging.running([engine]) {
                 let id = try #require(try await Paging.raise([Paging.hit()], client: client, clock: clock).first)
                 #expect(try await Paging.eventually { Paging.paths(receiver) == ["/anna"] })
-                clock.set(Paging.t0 + .minutes(2))
+                try await Paging.advance(clock, to: Paging.t0 + .minutes(2), client: client)
                 _ = try await repository.acknowledge(id, by: "Anna Becker")
                 #expect(try await Paging.eventually {
                     try await Paging.column(client, "SELECT phase FROM vigil.escalations", as: String.self) == ["acknowledged"]
                 })
-                clock.set(Paging.t0 + .minutes(62))
+                try await Paging.advance(clock, to: Paging.t0 + .minutes(62), client: client)
                 engine.wake()
                 #expect(try await Paging.eventually { Paging.paths(receiver) == ["/anna", "/anna"] }, "\(Paging.paths(receiver))")
                 #expect(receiver.requests.last?.headers.first(name: "Idempotency-Key") == "\(id)/2/anna.webhook/1")
                 // Still acknowledged in the incident row; the sweep must not stop the new round by itself.
-                clock.set(Paging.t0 + .minutes(63))
+                try await Paging.advance(clock, to: Paging.t0 + .minutes(63), client: client)
                 engine.wake()
                 try await Task.sleep(for: .milliseconds(200))
                 #expect(try await Paging.column(client, "SELECT phase FROM vigil.escalations", as: String.self) == ["escalating"])
                 // Answering the new page (the link's button, or the API) stops it although the row was already acknowledged.
                 try await engine.acknowledged(incident: id, by: "Anna Becker")
                 #expect(try await Paging.column(client, "SELECT phase FROM vigil.escalations", as: String.self) == ["acknowledged"])
-                clock.set(Paging.t0 + .minutes(64))
+                try await Paging.advance(clock, to: Paging.t0 + .minutes(64), client: client)
                 _ = try await repository.resolve(id, by: "Anna Becker")
                 #expect(try await Paging.eventually {
                     try await Paging.column(client, "SELECT phase FROM vigil.escalations", as: String.self) == ["resolved"]
                 })
-                clock.set(Paging.t0 + .hours(3))
+                try await Paging.advance(clock, to: Paging.t0 + .hours(3), client: client)
                 engine.wake()
                 try await Task.sleep(for: .milliseconds(200))
                 #expect(Paging.paths(receiver) == ["/anna", "/anna"])
@@ -162,7 +162,7 @@ import VigilTestSupport
                     #expect(try await Paging.eventually {
                         try await Paging.column(client, "SELECT count(*) FROM vigil.escalation_timers WHERE timer_key LIKE 'delivery/%'", as: Int.self) == [1]
                     })
-                    clock.set(Paging.t0 + .seconds(Int64(at)))
+                    try await Paging.advance(clock, to: Paging.t0 + .seconds(Int64(at)), client: client)
                     engine.wake()
                     #expect(try await Paging.eventually { receiver.requests.count == count })
                 }

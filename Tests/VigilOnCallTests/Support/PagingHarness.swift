@@ -114,6 +114,15 @@ enum Paging {
     }
 
     /// Polls `condition` until it holds; `seconds` is only a safety net.
+    /// Moves the manual clock once no page is mid-send: a send whose outcome is not yet recorded would see its lease
+    /// lapse and be sent again (as designed after a crash), which is not what these tests are about.
+    static func advance(_ clock: ManualClock, to time: Timestamp, client: PostgresClient) async throws {
+        _ = try await eventually {
+            try await column(client, "SELECT count(*) FROM vigil.page_outbox WHERE status = 'sending'", as: Int.self) == [0]
+        }
+        clock.set(time)
+    }
+
     static func eventually(seconds: Double = 20, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         while ContinuousClock.now < deadline {
