@@ -6,7 +6,7 @@ import VigilEvents
 /// such literal are tested against every event. Substrings are found with one n-gram filter pass per field.
 struct CandidateIndex: Sendable {
     let equalsFields: [String]
-    let equalsTables: [[String: [Int32]]]
+    let equalsTables: [ValueTable]
     let containsFields: [String]
     let automata: [NGramSearcher]
     let containsTargets: [[[Int32]]]
@@ -29,7 +29,7 @@ struct CandidateIndex: Sendable {
             }
         }
         equalsFields = eq.keys.sorted()
-        equalsTables = equalsFields.map { eq[$0]! }
+        equalsTables = equalsFields.map { ValueTable(eq[$0]!) }
         containsFields = ct.keys.sorted()
         var automata: [NGramSearcher] = []
         var targets: [[[Int32]]] = []
@@ -53,14 +53,14 @@ struct CandidateIndex: Sendable {
             guard let value = event.fieldValue(equalsFields[fi]) else { continue }
             switch value {
             case .string(let s):
-                if let list = equalsTables[fi][CaseFolding.fold(s)] { for i in list { mark(i) } }
+                equalsTables[fi].forEach(s, mark)
             case .array:
                 value.forEachScalar { scalar in
-                    guard let s = scalar.stringValue, let list = equalsTables[fi][CaseFolding.fold(s)] else { return }
-                    for i in list { mark(i) }
+                    guard let s = scalar.stringValue else { return }
+                    equalsTables[fi].forEach(s, mark)
                 }
             default:
-                if let s = value.stringValue, let list = equalsTables[fi][CaseFolding.fold(s)] { for i in list { mark(i) } }
+                if let s = value.stringValue { equalsTables[fi].forEach(s, mark) }
             }
         }
         for fi in containsFields.indices {

@@ -22,6 +22,8 @@ public final class DetectionEngine {
     private var marks: [UInt32]
     private var stamp: UInt32 = 0
     private var scratchCandidates: [Int32] = []
+    /// Detections whose correlation input skips the pending queue (lateness 0), fed after the watermark moves.
+    private var directInputs: [Int32] = []
 
     public init(ruleSet: RuleSet, options: EngineOptions = .init()) {
         self.ruleSet = ruleSet
@@ -76,6 +78,10 @@ public final class DetectionEngine {
             if candidates.count > 1 { candidates.sort { local[Int($0)] < local[Int($1)] } }
             var lateCounted = false
             var box: EventBox?
+            // Lateness 0 and nothing buffered: the watermark reaches this event's time at once, so its correlation
+            // input is fed right after the timers it passes, with no trip through the pending queue (same order).
+            let direct = options.allowedLateness.nanoseconds == 0 && runtimes[ci].pending.isEmpty && !late
+            directInputs.removeAll(keepingCapacity: true)
             stats.candidateTests &+= UInt64(candidates.count)
             for slot in candidates {
                 guard table.slots[Int(slot)].matches(event) else { continue }
@@ -87,8 +93,12 @@ public final class DetectionEngine {
                     if late {
                         if !lateCounted { stats.lateEventsDropped += 1; lateCounted = true }
                     } else {
-                        if box == nil { box = EventBox(event) }
-                        runtimes[ci].pending.push(Pending(time: t, order: arrival, detection: i, box: box!))
+                        if direct {
+                            directInputs.append(i)
+                        } else {
+                            if box == nil { box = EventBox(event) }
+                            runtimes[ci].pending.push(Pending(time: t, order: arrival, detection: i, box: box!))
+                        }
                     }
                 }
             }
@@ -99,7 +109,22 @@ public final class DetectionEngine {
             let w = t &- options.allowedLateness.nanoseconds
             if w > runtimes[ci].watermark { runtimes[ci].watermark = w }
         }
-        var released = drain(ci)
+        var released: [Hit]
+        if directInputs.isEmpty {
+            released = drain(ci)
+        } else {
+            released = drain(ci, sweeping: false)
+            let box = EventBox(event)
+            let order = arrival
+            for i in directInputs {
+                for (c, k) in runtimes[ci].program.detections[Int(i)].consumers {
+                    feed(ci, c, k, .event(box), time: t, order: order, into: &released)
+                }
+                drainedSinceSweep += 1
+            }
+            directInputs.removeAll(keepingCapacity: true)
+            sweepIfDue(ci)
+        }
         if released.isEmpty { return out }
         released.append(contentsOf: out)
         return released
@@ -147,7 +172,7 @@ public final class DetectionEngine {
             for (i, c) in old.correlations.enumerated() { oldCorrelation[c.key] = i }
             var oldDetection: [String: Int] = [:]
             for (i, d) in old.detections.enumerated() { oldDetection[d.key] = i }
-            var stores = [GroupStore](repeating: GroupStore(), count: program.correlations.count)
+            var stores = (0..<program.correlations.count).map { _ in GroupStore() }
             var climbs = [[String: Deque<Int64>]](repeating: [:], count: program.correlations.count)
             var correlationMap: [Int: Int] = [:]
             for (n, c) in program.correlations.enumerated() {
@@ -257,7 +282,7 @@ public final class DetectionEngine {
 
     // MARK: - Draining buffered input in event-time order
 
-    private func drain(_ ci: Int) -> [Hit] {
+    private func drain(_ ci: Int, sweeping: Bool = true) -> [Hit] {
         var out: [Hit] = []
         let w = runtimes[ci].watermark
         while true {
@@ -275,16 +300,20 @@ public final class DetectionEngine {
             }
             drainedSinceSweep += 1
         }
+        if sweeping { sweepIfDue(ci) }
+        return out
+    }
+
+    private func sweepIfDue(_ ci: Int) {
         if drainedSinceSweep >= 4096 {
             sweep(ci, force: false)
             drainedSinceSweep = 0
         }
-        return out
     }
 
     private func schedule(_ ci: Int, _ c: Int, _ s: Int32, at deadline: Int64) {
         runtimes[ci].timerSequence &+= 1
-        let generation = runtimes[ci].stores[c].generation[Int(s)]
+        let generation = runtimes[ci].stores[c].generation(s)
         runtimes[ci].timers.push(Timer(deadline: deadline, sequence: runtimes[ci].timerSequence, correlation: Int32(c), slot: s, generation: generation))
     }
 
@@ -296,7 +325,7 @@ public final class DetectionEngine {
         for (c, inst) in program.correlations.enumerated() where inst.kind != .absence {
             let horizon = inst.timespan.nanoseconds &+ (inst.spec.suppress ?? inst.timespan).nanoseconds
             while let s = runtimes[ci].stores[c].oldest {
-                guard runtimes[ci].stores[c].lastTouch[Int(s)] < w &- horizon, runtimes[ci].stores[c].states[Int(s)].windowStart == .min else { break }
+                guard runtimes[ci].stores[c].lastTouch(s) < w &- horizon, runtimes[ci].stores[c].states[Int(s)].windowStart == .min else { break }
                 runtimes[ci].removeGroup(c, s)
             }
         }
@@ -412,7 +441,7 @@ public final class DetectionEngine {
         case .suppressed:
             stats.hitsSuppressed += 1
         case .schedule(let deadline):
-            runtimes[ci].stores[c].generation[Int(s)] &+= 1
+            runtimes[ci].stores[c].bumpGeneration(s)
             schedule(ci, c, s, at: deadline)
         case .fire(let entries, let value):
             emitCorrelation(ci, c, values: DetectionEngine.values(of: rt.stores[c].keys[Int(s)]), entries: entries, value: value, time: t, into: &out)
@@ -442,7 +471,9 @@ public final class DetectionEngine {
         if created {
             if inst.kind == .eventCount || inst.kind == .valueCount || inst.kind == .valueSum || inst.kind == .valueAvg {
                 if let bound = inst.condition.terms.map(\.value).max(), bound.isFinite, bound >= 1 {
-                    state.entries.reserveCapacity(Int(min(bound + 1, 64)))
+                    // A small start: 100k+ groups each holding a 64-entry buffer cost hundreds of MB (page faults,
+                    // TLB misses); the deque grows by doubling when a burst needs more.
+                    state.entries.reserveCapacity(Int(min(bound + 1, 8)))
                 }
             }
         }
@@ -588,7 +619,7 @@ public final class DetectionEngine {
         let c = Int(timer.correlation)
         let s = timer.slot
         guard c < runtimes[ci].stores.count, Int(s) < runtimes[ci].stores[c].keys.count else { return }
-        guard runtimes[ci].stores[c].live[Int(s)], runtimes[ci].stores[c].generation[Int(s)] == timer.generation else { return }
+        guard runtimes[ci].stores[c].isLive(s), runtimes[ci].stores[c].generation(s) == timer.generation else { return }
         let inst = runtimes[ci].program.correlations[c]
         if inst.kind == .absence {
             let state = runtimes[ci].stores[c].take(s)
@@ -762,7 +793,7 @@ final class CustomerRuntime {
     }
 
     func removeGroup(_ c: Int, _ s: Int32) {
-        guard stores[c].live[Int(s)] else { return }
+        guard stores[c].isLive(s) else { return }
         stores[c].remove(s)
         totalGroups -= 1
     }
@@ -770,7 +801,7 @@ final class CustomerRuntime {
     init(program: CustomerProgram, instanceOfSlot: [Int32]) {
         self.program = program
         self.instanceOfSlot = instanceOfSlot
-        stores = [GroupStore](repeating: GroupStore(), count: program.correlations.count)
+        stores = (0..<program.correlations.count).map { _ in GroupStore() }
         correlationClimbs = [[String: Deque<Int64>]](repeating: [:], count: program.correlations.count)
         subjects = [[String: SubjectState]](repeating: [:], count: program.detections.count)
     }

@@ -85,28 +85,41 @@ final class GroupExtra: @unchecked Sendable {
 
 /// The groups of one correlation for one customer, with least-recently-used order for expiry and eviction.
 ///
+/// A class, owned by one engine: the hot path mutates it in place through one reference (a struct inside
+/// arrays of the runtime was copied, all nine buffers retained, on reads such as `stores[c].index[key]`).
+///
 /// Recency is an append-only queue of (time, slot, generation): a touch appends one entry (a sequential write,
 /// where a linked list would write to two other, random slots); entries made stale by a later touch or by removal
 /// are skipped when the front is read, and the queue is compacted when stale entries dominate.
-struct GroupStore: Sendable {
+final class GroupStore {
     struct Touch: Sendable {
         var time: Int64
         var slot: Int32
         var generation: UInt32
     }
 
+    /// Per slot: recency, generation and liveness side by side, so a touch reads one cache line, not three.
+    struct Meta: Sendable {
+        var lastTouch: Int64
+        var generation: UInt32
+        var live: Bool
+    }
+
     var keys: [String] = []
     var states: [GroupState] = []
-    var lastTouch: [Int64] = []
-    var generation: [UInt32] = []
-    var live: [Bool] = []
+    var meta: [Meta] = []
     var index: [String: Int32] = [:]
     var free: [Int32] = []
     var touches: Deque<Touch> = []
     var count = 0
 
+    @inline(__always) func lastTouch(_ s: Int32) -> Int64 { meta[Int(s)].lastTouch }
+    @inline(__always) func generation(_ s: Int32) -> UInt32 { meta[Int(s)].generation }
+    @inline(__always) func isLive(_ s: Int32) -> Bool { meta[Int(s)].live }
+    @inline(__always) func bumpGeneration(_ s: Int32) { meta[Int(s)].generation &+= 1 }
+
     /// The slot of `key`, creating it when missing.
-    mutating func slot(for key: String, now: Int64) -> (Int32, created: Bool) {
+    func slot(for key: String, now: Int64) -> (Int32, created: Bool) {
         if let s = index[key] {
             touch(s, now: now)
             return (s, false)
@@ -115,52 +128,53 @@ struct GroupStore: Sendable {
         if let f = free.popLast() {
             s = f
             keys[Int(s)] = key
-            live[Int(s)] = true
+            meta[Int(s)].live = true
         } else {
             s = Int32(keys.count)
             keys.append(key)
             states.append(GroupState())
-            lastTouch.append(now)
-            generation.append(0)
-            live.append(true)
+            meta.append(Meta(lastTouch: now, generation: 0, live: true))
         }
         index[key] = s
         count += 1
-        lastTouch[Int(s)] = now
+        meta[Int(s)].lastTouch = now
         record(s)
         return (s, true)
     }
 
-    mutating func touch(_ s: Int32, now: Int64) {
-        if now > lastTouch[Int(s)] {
-            lastTouch[Int(s)] = now
+    @inline(__always)
+    func touch(_ s: Int32, now: Int64) {
+        if now > meta[Int(s)].lastTouch {
+            meta[Int(s)].lastTouch = now
             record(s)
         }
     }
 
-    private mutating func record(_ s: Int32) {
-        touches.append(Touch(time: lastTouch[Int(s)], slot: s, generation: generation[Int(s)]))
+    private func record(_ s: Int32) {
+        let m = meta[Int(s)]
+        touches.append(Touch(time: m.lastTouch, slot: s, generation: m.generation))
         if touches.count > 2 * count + 1024 { compact() }
     }
 
     private func current(_ t: Touch) -> Bool {
-        live[Int(t.slot)] && generation[Int(t.slot)] == t.generation && lastTouch[Int(t.slot)] == t.time
+        let m = meta[Int(t.slot)]
+        return m.live && m.generation == t.generation && m.lastTouch == t.time
     }
 
-    private mutating func compact() {
-        var seen = Set<Int32>()
+    /// Drops stale entries, in order. A slot has at most one current entry: a touch is recorded only when the
+    /// time grows, and removal bumps the generation, so (slot, generation, time) is unique.
+    private func compact() {
         var kept: Deque<Touch> = []
-        kept.reserveCapacity(count)
-        // Keep the last current entry of each slot, in order.
-        for t in touches.reversed() where current(t) && seen.insert(t.slot).inserted { kept.prepend(t) }
+        kept.reserveCapacity(count + count / 2 + 1024)
+        for t in touches where current(t) { kept.append(t) }
         touches = kept
     }
 
-    mutating func remove(_ s: Int32) {
-        guard live[Int(s)] else { return }
+    func remove(_ s: Int32) {
+        guard meta[Int(s)].live else { return }
         index.removeValue(forKey: keys[Int(s)])
-        live[Int(s)] = false
-        generation[Int(s)] &+= 1
+        meta[Int(s)].live = false
+        meta[Int(s)].generation &+= 1
         states[Int(s)] = GroupState()
         keys[Int(s)] = ""
         free.append(s)
@@ -170,7 +184,7 @@ struct GroupStore: Sendable {
 
     /// The least recently touched live slot.
     var oldest: Int32? {
-        mutating get {
+        get {
             while let t = touches.first {
                 if current(t) { return t.slot }
                 touches.removeFirst()
@@ -180,14 +194,14 @@ struct GroupStore: Sendable {
     }
 
     /// Moves a group's state out for mutation (swap, so no copy-on-write).
-    mutating func take(_ s: Int32) -> GroupState {
+    func take(_ s: Int32) -> GroupState {
         var out = GroupState()
         swap(&out, &states[Int(s)])
         return out
     }
 
     /// Moves a state back in (swap: no copy of its buffers).
-    mutating func put(_ s: Int32, _ state: inout GroupState) {
+    func put(_ s: Int32, _ state: inout GroupState) {
         swap(&states[Int(s)], &state)
     }
 }

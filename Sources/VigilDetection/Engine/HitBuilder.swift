@@ -113,10 +113,27 @@ struct HitBuilder {
     func localTime(_ t: Timestamp) -> String {
         let offset = program.playbook.timeZone.offset(at: t)
         let c = CivilDateTime(t, offsetSeconds: offset)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let sign = offset < 0 ? "-" : "+"
+        // Written byte by byte: every hit renders one or two of these, and string interpolation of eight parts
+        // allocated and copied several times per call.
         let a = abs(offset)
-        return "\(c.year)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) \(sign)\(two(a / 3600)):\(two(a % 3600 / 60))"
+        @inline(__always) func ok(_ v: Int) -> Bool { v >= 0 && v < 100 }
+        guard ok(c.month), ok(c.day), ok(c.hour), ok(c.minute), ok(c.second), ok(a / 3600) else {
+            func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            return "\(c.year)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) \(offset < 0 ? "-" : "+")\(two(a / 3600)):\(two(a % 3600 / 60))"
+        }
+        var out = String(c.year)
+        var tail: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                   UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &tail) { b in
+            var i = 0
+            func put(_ byte: UInt8) { b[i] = byte; i += 1 }
+            func two(_ v: Int) { put(UInt8(48 + v / 10)); put(UInt8(48 + v % 10)) }
+            put(0x2D); two(c.month); put(0x2D); two(c.day); put(0x20)
+            two(c.hour); put(0x3A); two(c.minute); put(0x3A); two(c.second); put(0x20)
+            put(offset < 0 ? 0x2D : 0x2B); two(a / 3600); put(0x3A); two(a % 3600 / 60)
+            out += String(decoding: UnsafeRawBufferPointer(rebasing: b[0..<i]), as: UTF8.self)
+        }
+        return out
     }
 }
 
@@ -156,9 +173,16 @@ struct SummaryContext {
         case "occurrence": return String(occurrence)
         default: break
         }
+        return fieldText(name)
+    }
+
+    static let defaultFields = [("user.name", "user"), ("source.ip", "from"), ("host.name", "on host"), ("process.name", "process")]
+
+    /// A field's text: the group value, else the newest event's value (what `lookup` gives for a field name).
+    func fieldText(_ name: String) -> String? {
         if let g = group.first(where: { $0.field == name }) { return g.value }
         for e in events.reversed() {
-            if let v = e.value(at: name), let s = DetectionEngine.text(v) { return s }
+            if let v = e.fieldValue(name), let s = DetectionEngine.text(v) { return s }
         }
         return nil
     }
@@ -183,8 +207,8 @@ struct SummaryContext {
             return "\(spec.title): nothing heard\(groupText) since \(builder.localTime(first)) (\(timespan?.description ?? "")) as of \(builder.localTime(last))"
         case nil:
             var parts: [String] = []
-            for (field, label) in [("user.name", "user"), ("source.ip", "from"), ("host.name", "on host"), ("process.name", "process")] {
-                if let v = lookup(field) { parts.append("\(label) \(v)") }
+            for (field, label) in SummaryContext.defaultFields {
+                if let v = fieldText(field) { parts.append(label + " " + v) }
             }
             return "\(spec.title)\(parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")) at \(builder.localTime(last))"
         default:

@@ -2,11 +2,15 @@ import VigilEvents
 
 extension Event {
     /// `value(at:)` without copying each field it passes over (the hot path reads a few fields of every event).
+    ///
+    /// Paths are compared by UTF-8 length first (read from the string's header, no call): most fields differ in
+    /// length, so only a few full comparisons run per lookup.
     @inline(__always)
     func fieldValue(_ path: String) -> FieldValue? {
-        if path == "message" { return .string(message) }
+        let n = path.utf8.count
+        if n == 7, path == "message" { return .string(message) }
         return fields.storage.withUnsafeBufferPointer { buffer in
-            for i in buffer.indices where buffer[i].path == path { return buffer[i].value }
+            for i in buffer.indices where buffer[i].path.utf8.count == n && buffer[i].path == path { return buffer[i].value }
             return nil
         }
     }

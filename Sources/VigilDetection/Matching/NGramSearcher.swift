@@ -30,7 +30,7 @@ final class NGramSearcher: Sendable {
     }
 
     @inline(__always)
-    static func hash(_ g: UInt32) -> UInt32 { (g &* 0x9E37_79B1) >> 16 }
+    static func hash(_ g: UInt32) -> UInt32 { (g &* 0x9E37_79B1) &>> 16 }
 
     /// Calls `body` with the id of each pattern found (possibly more than once).
     func forEachMatch(in text: String, _ body: (Int) -> Void) {
@@ -41,16 +41,26 @@ final class NGramSearcher: Sendable {
 
     @inline(__always)
     func scan(_ hay: UnsafeBufferPointer<UInt8>, fold: Bool, _ body: (Int) -> Void) {
+        // Two copies of the loop, so the per-byte work has no branch on `fold`; masking shifts (`&<<`, `&>>`)
+        // avoid Swift's over-wide-shift checks.
+        if fold {
+            scan(hay, fold: true, { CaseFolding.foldByte($0) }, body)
+        } else {
+            scan(hay, fold: false, { $0 }, body)
+        }
+    }
+
+    @inline(__always)
+    private func scan(_ hay: UnsafeBufferPointer<UInt8>, fold: Bool, _ map: (UInt8) -> UInt8, _ body: (Int) -> Void) {
         let n = hay.count
         guard n >= NGramSearcher.minimumLength else { return }
         filter.withUnsafeBufferPointer { filter in
-            @inline(__always) func b(_ i: Int) -> UInt32 { UInt32(fold ? CaseFolding.foldByte(hay[i]) : hay[i]) }
-            var g = b(0) << 8 | b(1)
+            var g = UInt32(map(hay[0])) &<< 8 | UInt32(map(hay[1]))
             var i = 2
             while i < n {
-                g = (g << 8 | b(i)) & 0xFF_FFFF
+                g = (g &<< 8 | UInt32(map(hay[i]))) & 0xFF_FFFF
                 let h = NGramSearcher.hash(g)
-                if filter[Int(h >> 6)] & (1 << UInt64(h & 63)) != 0 {
+                if filter[Int(h &>> 6)] & (1 &<< UInt64(h & 63)) != 0 {
                     candidates(g, start: i - 2, hay, fold: fold, body)
                 }
                 i += 1
