@@ -22,14 +22,14 @@ import VigilTestSupport
                 let ids = try await Paging.raise(hits, client: client, clock: clock)
                 #expect(ids.count == incidents)
                 for (step, minutes) in [(1, 0), (2, 5), (3, 10)] {
-                    clock.set(Paging.t0 + .minutes(Int64(minutes)))
+                    try await Paging.advance(clock, to: Paging.t0 + .minutes(Int64(minutes)), client: client)
                     for engine in engines { engine.wake() }
                     #expect(try await Paging.eventually { receiver.requests.count >= step * incidents }, "step \(step): \(receiver.requests.count)")
                     #expect(try await Paging.eventually {
                         try await Paging.column(client, "SELECT count(*) FROM vigil.page_outbox WHERE status = 'sent'", as: Int.self) == [step * incidents]
                     })
                 }
-                clock.set(Paging.t0 + .minutes(15))
+                try await Paging.advance(clock, to: Paging.t0 + .minutes(15), client: client)
                 for engine in engines { engine.wake() }
                 #expect(try await Paging.eventually {
                     try await Paging.column(client, "SELECT count(*) FROM vigil.escalations WHERE phase = 'exhausted'", as: Int.self) == [incidents]

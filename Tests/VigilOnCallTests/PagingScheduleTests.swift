@@ -52,7 +52,7 @@ import VigilTestSupport
             try await Paging.running([engine]) {
                 try await Paging.raise([Paging.hit(customer: "factory-sued", source: "198.51.100.1", at: beforeHandOff)], client: client, clock: clock)
                 #expect(try await Paging.eventually { Paging.paths(receiver) == ["/ben"] })
-                clock.set(afterHandOff)
+                try await Paging.advance(clock, to: afterHandOff, client: client)
                 try await Paging.raise([Paging.hit(customer: "factory-sued", source: "198.51.100.2", at: afterHandOff)], client: client, clock: clock)
                 #expect(try await Paging.eventually { Paging.paths(receiver) == ["/ben", "/anna"] }, "\(Paging.paths(receiver))")
             }
@@ -89,7 +89,7 @@ import VigilTestSupport
                 try await Paging.raise([Paging.hit(customer: "bank-nord")], client: client, clock: clock)
                 #expect(try await Paging.eventually { Paging.paths(receiver) == ["/uwe"] }, "\(Paging.paths(receiver))")
                 // After the leave, Tom is back.
-                clock.set(Paging.t0 + .days(6))
+                try await Paging.advance(clock, to: Paging.t0 + .days(6), client: client)
                 try await Paging.raise([Paging.hit(customer: "bank-nord", source: "198.51.100.9", at: clock.now)], client: client, clock: clock)
                 #expect(try await Paging.eventually { Paging.paths(receiver) == ["/uwe", "/tom"] }, "\(Paging.paths(receiver))")
                 let audit = try await Paging.column(client, """

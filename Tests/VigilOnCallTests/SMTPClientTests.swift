@@ -146,6 +146,6 @@ import VigilEvents
         }
         #expect(error?.code == .timeout)
         #expect(error?.isTransient == true)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(30), "gave up long before a hung connection would")
     }
 }
