@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
 import Testing
+import VigilTestSupport
 import VigilEvents
 @testable import VigilOnCall
 

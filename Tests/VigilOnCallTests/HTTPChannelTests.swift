@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+import VigilTestSupport
 import VigilEvents
 @testable import VigilOnCall
 

@@ -1,6 +1,7 @@
 import Foundation
 import NIOSSL
 import Testing
+import VigilTestSupport
 import VigilEvents
 @testable import VigilOnCall
 

@@ -5,34 +5,41 @@ import Synchronization
 
 /// A real HTTP/1.1 server on 127.0.0.1 with a free port, recording every request and answering
 /// through a responder the test supplies (status, body, optional delay).
-final class TestHTTPReceiver: Sendable {
-    struct Request: Sendable {
-        var method: HTTPMethod
-        var uri: String
-        var headers: HTTPHeaders
-        var body: [UInt8]
+public final class TestHTTPReceiver: Sendable {
+    public struct Request: Sendable {
+        public var method: HTTPMethod
+        public var uri: String
+        public var headers: HTTPHeaders
+        public var body: [UInt8]
 
-        var bodyText: String { String(decoding: body, as: UTF8.self) }
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
 
-    struct Response: Sendable {
-        var status: HTTPResponseStatus = .ok
-        var headers: [(String, String)] = []
-        var body: String = ""
+    public struct Response: Sendable {
+        public var status: HTTPResponseStatus
+        public var headers: [(String, String)]
+        public var body: String
         /// Wait this long before answering (to provoke client timeouts).
-        var delay: TimeAmount?
+        public var delay: TimeAmount?
+
+        public init(status: HTTPResponseStatus = .ok, headers: [(String, String)] = [], body: String = "", delay: TimeAmount? = nil) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+        }
     }
 
     /// Gets the request and its 0-based number.
-    typealias Responder = @Sendable (Request, Int) -> Response
+    public typealias Responder = @Sendable (Request, Int) -> Response
 
-    let port: Int
+    public let port: Int
     private let channel: any Channel
     private let recorded: Mutex<[Request]>
-    let responder: Responder
+    public let responder: Responder
 
-    var requests: [Request] { recorded.withLock { $0 } }
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var requests: [Request] { recorded.withLock { $0 } }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     private init(channel: any Channel, responder: @escaping Responder) {
         self.channel = channel
@@ -41,7 +48,7 @@ final class TestHTTPReceiver: Sendable {
         self.recorded = Mutex([])
     }
 
-    static func start(responder: @escaping Responder = { _, _ in Response() }) async throws -> TestHTTPReceiver {
+    public static func start(responder: @escaping Responder = { _, _ in Response() }) async throws -> TestHTTPReceiver {
         let box = ReceiverBox()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -57,7 +64,7 @@ final class TestHTTPReceiver: Sendable {
         return receiver
     }
 
-    func shutdown() async {
+    public func shutdown() async {
         try? await channel.close()
     }
 
