@@ -37,7 +37,7 @@ public struct IncidentSinkSettings: Sendable, Hashable, Decodable {
     /// The spool size at which the alarm gauge rises.
     public var spoolAlarmBytes: Int64 { spoolMaxBytes / 100 * Int64(spoolAlarmPercent) }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case evidenceCap = "evidence_cap"
         case batchSize = "batch_size"
         case queueCapacity = "queue_capacity"
@@ -51,10 +51,8 @@ public struct IncidentSinkSettings: Sendable, Hashable, Decodable {
     public init(from decoder: any Decoder) throws {
         let all = try decoder.container(keyedBy: AnyKey.self)
         for key in all.allKeys where CodingKeys(stringValue: key.stringValue) == nil {
-            let expected = ["evidence_cap", "batch_size", "queue_capacity", "spool_max_bytes", "spool_alarm_percent", "retry_seconds",
-                            "apply_timeout_seconds", "writers"]
-            throw DecodingError.dataCorruptedError(forKey: key, in: all,
-                                                   debugDescription: "unknown key '\(key.stringValue)' (expected one of: \(expected.joined(separator: ", ")))")
+            let expected = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(forKey: key, in: all, debugDescription: "unknown key '\(key.stringValue)' (expected one of: \(expected))")
         }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
