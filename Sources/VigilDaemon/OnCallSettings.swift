@@ -16,7 +16,7 @@ import VigilStore
 ///   secret_file: /etc/vigil/ack-secret     # or secret_env: NAME; default: generated in state_dir (0600)
 ///   api_tokens_file: /etc/vigil/api-tokens # or api_token_env: NAME; default: generated in state_dir (0600)
 /// ```
-public struct OnCallSettings: Sendable {
+public struct OnCallSettings: Sendable, Hashable {
     public enum StartMode: String, Sendable, Hashable {
         /// Apply the file only when the database has no on-call configuration yet (the default).
         case ifEmpty = "if_empty"

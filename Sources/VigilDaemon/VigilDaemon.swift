@@ -164,17 +164,17 @@ public final class VigilDaemon: Sendable {
 
     /// Top-level keys a reload reads but cannot apply to a running daemon (names only; values may hold secrets).
     static func keysNeedingRestart(from old: VigilConfiguration, to new: VigilConfiguration) -> [String] {
-        let pairs: [(String, String, String)] = [
-            ("state_dir", old.stateDirectory, new.stateDirectory),
-            ("database", String(reflecting: old.database), String(reflecting: new.database)),
-            ("incidents", String(reflecting: old.incidents), String(reflecting: new.incidents)),
-            ("detection", String(reflecting: old.detection), String(reflecting: new.detection)),
-            ("oncall/notifications/acknowledgement", String(reflecting: old.onCall), String(reflecting: new.onCall)),
-            ("http", "\(old.httpAddress):\(old.httpPort)", "\(new.httpAddress):\(new.httpPort)"),
-            ("log", "\(old.logLevel) \(old.logFormat)", "\(new.logLevel) \(new.logFormat)"),
-            ("shards", "\(old.shards) \(old.shardQueueDepth)", "\(new.shards) \(new.shardQueueDepth)"),
+        let changed: [(String, Bool)] = [
+            ("state_dir", old.stateDirectory != new.stateDirectory),
+            ("database", old.database != new.database),
+            ("incidents", old.incidents != new.incidents),
+            ("detection", old.detection != new.detection),
+            ("oncall/notifications/acknowledgement", old.onCall != new.onCall),
+            ("http", old.httpAddress != new.httpAddress || old.httpPort != new.httpPort),
+            ("log", old.logLevel != new.logLevel || old.logFormat != new.logFormat),
+            ("shards", old.shards != new.shards || old.shardQueueDepth != new.shardQueueDepth),
         ]
-        return pairs.filter { $0.1 != $0.2 }.map(\.0)
+        return changed.filter(\.1).map(\.0)
     }
 }
 

@@ -12,6 +12,12 @@ import Testing
         #expect(VigilDaemon.keysNeedingRestart(from: Self.base, to: next).isEmpty)
     }
 
+    @Test func theSameFileLoadedTwiceNeedsNoRestart() throws {
+        let path = SenderTools.deploy.appendingPathComponent("vigil.yml").path
+        let first = try VigilConfiguration.load(path: path), second = try VigilConfiguration.load(path: path)
+        #expect(VigilDaemon.keysNeedingRestart(from: first, to: second).isEmpty)
+    }
+
     @Test func everyOtherChangedSectionIsNamed() {
         var next = Self.base
         next.httpPort = 9999

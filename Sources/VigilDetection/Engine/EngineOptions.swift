@@ -1,7 +1,7 @@
 import VigilEvents
 
 /// Tuning of a `DetectionEngine`; the defaults suit a live SOC feed.
-public struct EngineOptions: Sendable {
+public struct EngineOptions: Sendable, Hashable {
     /// How far behind the newest event time of a customer an event may arrive and still count for correlations.
     /// Correlation hits are decided once the watermark (newest time − lateness) has passed their events.
     public var allowedLateness: TimeSpan
