@@ -36,5 +36,10 @@ let package = Package(
             .product(name: "VigilEvents", package: vigil),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .executableTarget(
+            name: "DetectionProfile",
+            dependencies: [.product(name: "VigilDetection", package: vigil), .product(name: "VigilEvents", package: vigil)],
+            path: "DetectionProfile"
+        ),
     ]
 )

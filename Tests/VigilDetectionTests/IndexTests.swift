@@ -34,12 +34,21 @@ struct IndexTests {
     @Test func nGramSearcherAgreesWithNaiveSearch() {
         var rng = SplitMix64(seed: 11)
         let alphabet = Array("abcdAB.-ä")
-        for _ in 0..<300 {
+        for _ in 0..<1_000 {
+            // The shortest pattern sets the sampling step (1 to 4 positions): vary it.
+            let shortest = Int.random(in: 3...8, using: &rng)
             let patterns = (0..<Int.random(in: 1...12, using: &rng)).map { _ in
-                String((0..<Int.random(in: 3...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+                String((0..<Int.random(in: shortest...shortest + 5, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
             }
-            let text = String((0..<Int.random(in: 0...60, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            var text = String((0..<Int.random(in: 0...90, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            if Bool.random(using: &rng) {
+                // Plant a pattern (upper-cased half the time) at a random offset, so every step phase gets hits.
+                let p = patterns.randomElement(using: &rng)!
+                let at = text.index(text.startIndex, offsetBy: Int.random(in: 0...text.count, using: &rng))
+                text.insert(contentsOf: Bool.random(using: &rng) ? p.uppercased() : p, at: at)
+            }
             let searcher = NGramSearcher(patterns: patterns.map { Array(CaseFolding.fold($0).utf8) })
+            #expect(searcher.step == min(NGramSearcher.maximumStep, patterns.map { CaseFolding.fold($0).utf8.count }.min()! - 2))
             var found: Set<Int> = []
             searcher.forEachMatch(in: text) { found.insert($0) }
             let expected = Set(patterns.indices.filter { text.lowercased().contains(patterns[$0].lowercased()) })

@@ -3,15 +3,26 @@ import VigilEvents
 /// Picks the rules an event can possibly match, from literal field values and substrings.
 ///
 /// Each rule is filed under a disjunction of `IndexAtom`s that must hold when it matches; rules with no
-/// such literal are tested against every event. Substrings are found with one n-gram filter pass per field.
-struct CandidateIndex: Sendable {
+/// such literal are tested against every event. One pass over the event's fields finds the indexed ones (a
+/// bit per path length rejects most fields without comparing strings); equality goes through a `ValueTable`,
+/// substrings through one `NGramSearcher` per field.
+final class CandidateIndex: Sendable {
     let equalsFields: [String]
-    let equalsTables: [ValueTable]
     let containsFields: [String]
-    let automata: [NGramSearcher]
-    let containsTargets: [[[Int32]]]
     let always: [Int32]
     let count: Int
+    /// Every indexed path, with its equality table and substring searcher (either may be absent).
+    private let paths: [String]
+    private let tables: [ValueTable?]
+    private let searchers: [NGramSearcher?]
+    private let searcherTargets: [[[Int32]]]
+    /// Unretained views of `tables` and `searchers` (which keep them alive) for the hot loop.
+    private let tableRefs: [Unmanaged<ValueTable>?]
+    private let searcherRefs: [Unmanaged<NGramSearcher>?]
+    /// Bit `n & 63` is set when an indexed path is `n` UTF-8 bytes long.
+    private let lengthBits: UInt64
+    /// Index into `paths` of `message`, which is not among the event's fields; -1: not indexed.
+    private let messagePath: Int
 
     /// `atoms[i]`: nil = unindexed (always a candidate); [] = never a candidate.
     init(_ atoms: [[IndexAtom]?]) {
@@ -29,17 +40,26 @@ struct CandidateIndex: Sendable {
             }
         }
         equalsFields = eq.keys.sorted()
-        equalsTables = equalsFields.map { ValueTable(eq[$0]!) }
         containsFields = ct.keys.sorted()
-        var automata: [NGramSearcher] = []
+        paths = Set(eq.keys).union(ct.keys).sorted()
+        tables = paths.map { eq[$0].map(ValueTable.init) }
+        var searchers: [NGramSearcher?] = []
         var targets: [[[Int32]]] = []
-        for f in containsFields {
-            let entries = ct[f]!.sorted { $0.key < $1.key }
-            automata.append(NGramSearcher(patterns: entries.map { Array($0.key.utf8) }))
+        for f in paths {
+            guard let entries = ct[f]?.sorted(by: { $0.key < $1.key }) else {
+                searchers.append(nil)
+                targets.append([])
+                continue
+            }
+            searchers.append(NGramSearcher(patterns: entries.map { Array($0.key.utf8) }))
             targets.append(entries.map(\.value))
         }
-        self.automata = automata
-        self.containsTargets = targets
+        self.searchers = searchers
+        self.searcherTargets = targets
+        tableRefs = tables.map { $0.map(Unmanaged.passUnretained) }
+        searcherRefs = searchers.map { $0.map(Unmanaged.passUnretained) }
+        lengthBits = paths.reduce(0) { $0 | 1 << UInt64($1.utf8.count & 63) }
+        messagePath = paths.firstIndex(of: "message") ?? -1
         self.always = always
     }
 
@@ -49,33 +69,40 @@ struct CandidateIndex: Sendable {
     @inline(__always)
     func forEachCandidate(_ event: Event, _ mark: (Int32) -> Void) {
         for i in always { mark(i) }
-        for fi in equalsFields.indices {
-            guard let value = event.fieldValue(equalsFields[fi]) else { continue }
-            switch value {
-            case .string(let s):
-                equalsTables[fi].forEach(s, mark)
-            case .array:
-                value.forEachScalar { scalar in
-                    guard let s = scalar.stringValue else { return }
-                    equalsTables[fi].forEach(s, mark)
+        if messagePath >= 0 { probe(messagePath, event.message, mark) }
+        let bits = lengthBits
+        event.fields.storage.withUnsafeBufferPointer { fields in
+            for i in fields.indices {
+                let n = fields[i].path.utf8.count
+                guard bits & (1 &<< UInt64(n & 63)) != 0, let p = pathIndex(fields[i].path, length: n) else { continue }
+                switch fields[i].value {
+                case .string(let s):
+                    probe(p, s, mark)
+                case .array(let items):
+                    FieldValue.array(items).forEachScalar { scalar in
+                        if let s = scalar.stringValue { probe(p, s, mark) }
+                    }
+                case let other:
+                    if let s = other.stringValue { probe(p, s, mark) }
                 }
-            default:
-                if let s = value.stringValue { equalsTables[fi].forEach(s, mark) }
             }
         }
-        for fi in containsFields.indices {
-            guard let value = event.fieldValue(containsFields[fi]) else { continue }
-            let ac = automata[fi]
-            switch value {
-            case .string(let s):
-                containsTargets[fi].withUnsafeBufferPointer { targets in
-                    ac.forEachMatch(in: s) { pid in for i in targets[pid] { mark(i) } }
-                }
-            default:
-                value.forEachScalar { scalar in
-                    guard let s = scalar.stringValue else { return }
-                    ac.forEachMatch(in: s) { pid in for i in containsTargets[fi][pid] { mark(i) } }
-                }
+    }
+
+    @inline(__always)
+    private func pathIndex(_ path: String, length n: Int) -> Int? {
+        for p in paths.indices where p != messagePath && paths[p].utf8.count == n && paths[p] == path { return p }
+        return nil
+    }
+
+    @inline(__always)
+    private func probe(_ p: Int, _ s: String, _ mark: (Int32) -> Void) {
+        if let table = tableRefs[p] {
+            table._withUnsafeGuaranteedRef { $0.forEach(s, mark) }
+        }
+        if let searcher = searcherRefs[p] {
+            searcherTargets[p].withUnsafeBufferPointer { targets in
+                searcher._withUnsafeGuaranteedRef { $0.forEachMatch(in: s) { pid in for i in targets[pid] { mark(i) } } }
             }
         }
     }

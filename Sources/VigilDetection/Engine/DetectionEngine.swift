@@ -40,20 +40,24 @@ public final class DetectionEngine {
             stats.eventsWithoutPlaybook += 1
             return []
         }
-        let program = runtimes[ci].program
+        // One reference to the customer's state for the whole event: each `runtimes[ci]` read retains it.
+        let rt = runtimes[ci]
+        let program = rt.program
         let t = event.eventTime.nanoseconds
         var out: [Hit] = []
         var excluded = false
-        for ex in program.globalExclusions where ex.matcher.matches(event) {
-            excluded = true
-            break
+        if !program.globalExclusions.isEmpty {
+            for ex in program.globalExclusions where ex.matcher.matches(event) {
+                excluded = true
+                break
+            }
         }
         if excluded {
             stats.eventsExcluded += 1
         } else {
             arrival &+= 1
-            if runtimes[ci].maxSeen == .min { registerExpected(ci, at: t) }
-            let late = t < runtimes[ci].watermark
+            if rt.maxSeen == .min { registerExpected(ci, at: t) }
+            let late = t < rt.watermark
             let table = ruleSet.matching
             var candidates: [Int32] = []
             swap(&candidates, &scratchCandidates)
@@ -64,7 +68,7 @@ public final class DetectionEngine {
             }
             let stamp = self.stamp
             candidates.removeAll(keepingCapacity: true)
-            let local = runtimes[ci].instanceOfSlot
+            let local = rt.instanceOfSlot
             marks.withUnsafeMutableBufferPointer { marks in
                 local.withUnsafeBufferPointer { local in
                     table.index.forEachCandidate(event) { slot in
@@ -80,16 +84,17 @@ public final class DetectionEngine {
             var box: EventBox?
             // Lateness 0 and nothing buffered: the watermark reaches this event's time at once, so its correlation
             // input is fed right after the timers it passes, with no trip through the pending queue (same order).
-            let direct = options.allowedLateness.nanoseconds == 0 && runtimes[ci].pending.isEmpty && !late
+            let direct = options.allowedLateness.nanoseconds == 0 && rt.pending.isEmpty && !late
             directInputs.removeAll(keepingCapacity: true)
             stats.candidateTests &+= UInt64(candidates.count)
             for slot in candidates {
-                guard table.slots[Int(slot)].matches(event) else { continue }
+                guard table.slotRefs[Int(slot)]._withUnsafeGuaranteedRef({ $0.matches(event) }) else { continue }
                 let i = local[Int(slot)]
-                let instance = program.detections[Int(i)]
                 stats.detectionMatches += 1
-                if instance.emits, let hit = detectionHit(ci, Int(i), event) { out.append(hit) }
-                if !instance.consumers.isEmpty {
+                let instance = Unmanaged.passUnretained(program.detections[Int(i)])
+                let (emits, consumes) = instance._withUnsafeGuaranteedRef { ($0.emits, !$0.consumers.isEmpty) }
+                if emits, let hit = detectionHit(ci, Int(i), event) { out.append(hit) }
+                if consumes {
                     if late {
                         if !lateCounted { stats.lateEventsDropped += 1; lateCounted = true }
                     } else {
@@ -97,7 +102,7 @@ public final class DetectionEngine {
                             directInputs.append(i)
                         } else {
                             if box == nil { box = EventBox(event) }
-                            runtimes[ci].pending.push(Pending(time: t, order: arrival, detection: i, box: box!))
+                            rt.pending.push(Pending(time: t, order: arrival, detection: i, box: box!))
                         }
                     }
                 }

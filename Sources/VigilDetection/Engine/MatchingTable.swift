@@ -5,6 +5,8 @@ import VigilEvents
 final class MatchingTable: Sendable {
     /// Distinct matchers of all programs; customers that add nothing to a rule share its slot.
     let slots: ContiguousArray<DetectionMatcher>
+    /// `slots`, unretained (they keep the matchers alive), for the hot loop: no retain/release per candidate.
+    let slotRefs: ContiguousArray<Unmanaged<DetectionMatcher>>
     let index: CandidateIndex
     /// Per customer: slot → index into that program's detections, or -1 when the customer does not run it.
     let instanceOfSlot: [CustomerID: [Int32]]
@@ -40,6 +42,7 @@ final class MatchingTable: Sendable {
             table[customer] = map
         }
         self.slots = slots
+        self.slotRefs = ContiguousArray(slots.map { Unmanaged.passUnretained($0) })
         self.index = CandidateIndex(IndexAtom.choose(options))
         self.instanceOfSlot = table
     }

@@ -4,7 +4,7 @@
 /// folding, so a lookup neither allocates a lowercased string nor runs `Hasher` (a `Dictionary` lookup with
 /// `CaseFolding.fold` cost ~650 instructions per field and event). Event content can only query the table,
 /// never insert, so probe chains are bounded by the rule set.
-struct ValueTable: Sendable {
+final class ValueTable: Sendable {
     /// Per bucket: 0 = empty, else entry index + 1.
     private let buckets: [Int32]
     private let hashes: [UInt64]

@@ -1,31 +1,72 @@
 /// Finds which of many literal substrings (each at least 3 bytes) occur in a text, for the candidate index.
 ///
-/// Every 3-byte window of the text is hashed into a 64 Ki-bit filter built from the patterns' first three bytes;
-/// only on a filter hit are the patterns starting with those bytes compared. Iterations do not depend on each
-/// other (unlike an automaton's state chain), so the scan runs near memory speed, and the filter stays in L1.
+/// Sampled 3-grams: when every pattern is at least `step + 2` bytes long, any occurrence spans a text position
+/// that is a multiple of `step`, where it shows one of its first `step` 3-grams. The scan hashes only those
+/// positions into a 64 Ki-bit filter (L1-resident) and compares patterns on a filter hit. With 5-byte patterns
+/// the scan reads a third of the positions of a byte-by-byte one; iterations are independent, unlike an automaton's.
 final class NGramSearcher: Sendable {
     private let filter: [UInt64]
-    /// First three bytes → pattern ids.
-    private let byPrefix: [UInt32: [Int32]]
+    /// Open addressing by 3-gram: `slotGram[s]` (0 = empty; grams are stored + 1), entries `slotStart[s]..<slotStart[s] + slotCount[s]`.
+    private let slotGram: [UInt32]
+    private let slotStart: [Int32]
+    private let slotCount: [Int32]
+    private let slotMask: Int
+    /// Per entry: the pattern and the 3-gram's offset in it.
+    private let entryPattern: [Int32]
+    private let entryOffset: [Int32]
     private let patterns: [[UInt8]]
+    /// ASCII case folding, one load per byte.
+    private let foldTable: [UInt8]
+    let step: Int
     let patternCount: Int
 
     static let minimumLength = 3
+    /// Longer steps would need wider loads to see every byte for the ASCII check.
+    static let maximumStep = 4
 
     /// `patterns` must be lowercased (`CaseFolding.fold`) and at least 3 bytes long.
     init(patterns: [[UInt8]]) {
+        let shortest = patterns.map(\.count).min() ?? NGramSearcher.minimumLength
+        precondition(shortest >= NGramSearcher.minimumLength, "index substrings have at least 3 bytes")
+        let step = min(NGramSearcher.maximumStep, shortest - 2)
         var filter = [UInt64](repeating: 0, count: 1024)
-        var byPrefix: [UInt32: [Int32]] = [:]
+        var byGram: [UInt32: [(Int32, Int32)]] = [:]
         for (i, p) in patterns.enumerated() {
-            precondition(p.count >= NGramSearcher.minimumLength, "index substrings have at least 3 bytes")
-            let g = UInt32(p[0]) << 16 | UInt32(p[1]) << 8 | UInt32(p[2])
-            let h = NGramSearcher.hash(g)
-            filter[Int(h >> 6)] |= 1 << UInt64(h & 63)
-            byPrefix[g, default: []].append(Int32(i))
+            for offset in 0..<step {
+                let g = UInt32(p[offset]) << 16 | UInt32(p[offset + 1]) << 8 | UInt32(p[offset + 2])
+                let h = NGramSearcher.hash(g)
+                filter[Int(h >> 6)] |= 1 << UInt64(h & 63)
+                byGram[g, default: []].append((Int32(i), Int32(offset)))
+            }
+        }
+        var capacity = 8
+        while capacity < byGram.count * 2 { capacity *= 2 }
+        var slotGram = [UInt32](repeating: 0, count: capacity)
+        var slotStart = [Int32](repeating: 0, count: capacity)
+        var slotCount = [Int32](repeating: 0, count: capacity)
+        var entryPattern: [Int32] = []
+        var entryOffset: [Int32] = []
+        for (g, entries) in byGram.sorted(by: { $0.key < $1.key }) {
+            var s = Int(NGramSearcher.hash(g)) & (capacity - 1)
+            while slotGram[s] != 0 { s = (s + 1) & (capacity - 1) }
+            slotGram[s] = g + 1
+            slotStart[s] = Int32(entryPattern.count)
+            slotCount[s] = Int32(entries.count)
+            for (p, o) in entries {
+                entryPattern.append(p)
+                entryOffset.append(o)
+            }
         }
         self.filter = filter
-        self.byPrefix = byPrefix
+        self.slotGram = slotGram
+        self.slotStart = slotStart
+        self.slotCount = slotCount
+        self.slotMask = capacity - 1
+        self.entryPattern = entryPattern
+        self.entryOffset = entryOffset
         self.patterns = patterns
+        self.foldTable = (0...255).map { CaseFolding.foldByte(UInt8($0)) }
+        self.step = step
         self.patternCount = patterns.count
     }
 
@@ -34,45 +75,71 @@ final class NGramSearcher: Sendable {
 
     /// Calls `body` with the id of each pattern found (possibly more than once).
     func forEachMatch(in text: String, _ body: (Int) -> Void) {
-        CaseFolding.withBytes(text, caseSensitive: false) { hay, fold in
-            scan(hay, fold: fold, body)
+        let ascii = CaseFolding.withUTF8(text) { hay -> Bool in
+            guard NGramSearcher.isASCII(hay) else { return false }
+            scan(hay, body)
+            return true
+        }
+        if !ascii {
+            let lowered = text.lowercased()
+            CaseFolding.withUTF8(lowered) { scan($0, body) }
         }
     }
 
+    /// Eight bytes at a time.
     @inline(__always)
-    func scan(_ hay: UnsafeBufferPointer<UInt8>, fold: Bool, _ body: (Int) -> Void) {
-        // Two copies of the loop, so the per-byte work has no branch on `fold`; masking shifts (`&<<`, `&>>`)
-        // avoid Swift's over-wide-shift checks.
-        if fold {
-            scan(hay, fold: true, { CaseFolding.foldByte($0) }, body)
-        } else {
-            scan(hay, fold: false, { $0 }, body)
+    static func isASCII(_ hay: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = hay.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let n = hay.count
+        var acc: UInt64 = 0
+        var i = 0
+        while i + 8 <= n {
+            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
         }
+        while i < n {
+            acc |= UInt64(hay[i])
+            i += 1
+        }
+        return acc & 0x8080_8080_8080_8080 == 0
     }
 
+    /// `hay` is ASCII or already lowercased; ASCII letters are folded here.
     @inline(__always)
-    private func scan(_ hay: UnsafeBufferPointer<UInt8>, fold: Bool, _ map: (UInt8) -> UInt8, _ body: (Int) -> Void) {
+    private func scan(_ hay: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
         let n = hay.count
         guard n >= NGramSearcher.minimumLength else { return }
+        let step = self.step
         filter.withUnsafeBufferPointer { filter in
-            var g = UInt32(map(hay[0])) &<< 8 | UInt32(map(hay[1]))
-            var i = 2
-            while i < n {
-                g = (g &<< 8 | UInt32(map(hay[i]))) & 0xFF_FFFF
-                let h = NGramSearcher.hash(g)
-                if filter[Int(h &>> 6)] & (1 &<< UInt64(h & 63)) != 0 {
-                    candidates(g, start: i - 2, hay, fold: fold, body)
+            foldTable.withUnsafeBufferPointer { fold in
+                var i = 0
+                while i + 3 <= n {
+                    let g = UInt32(fold[Int(hay[i])]) &<< 16 | UInt32(fold[Int(hay[i + 1])]) &<< 8 | UInt32(fold[Int(hay[i + 2])])
+                    let h = NGramSearcher.hash(g)
+                    if filter[Int(h &>> 6)] & (1 &<< UInt64(h & 63)) != 0 {
+                        candidates(g, at: i, hay, body)
+                    }
+                    i += step
                 }
-                i += 1
             }
         }
     }
 
-    private func candidates(_ g: UInt32, start: Int, _ hay: UnsafeBufferPointer<UInt8>, fold: Bool, _ body: (Int) -> Void) {
-        guard let ids = byPrefix[g] else { return }
-        for id in ids {
-            let p = patterns[Int(id)]
-            if start + p.count <= hay.count, StringPattern.equal(hay, start, p, fold: fold) { body(Int(id)) }
+    private func candidates(_ g: UInt32, at position: Int, _ hay: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
+        var s = Int(NGramSearcher.hash(g)) & slotMask
+        while true {
+            let stored = slotGram[s]
+            if stored == 0 { return }
+            if stored == g + 1 { break }
+            s = (s + 1) & slotMask
+        }
+        let start = Int(slotStart[s])
+        for e in start..<start + Int(slotCount[s]) {
+            let id = Int(entryPattern[e])
+            let from = position - Int(entryOffset[e])
+            let p = patterns[id]
+            if from >= 0, from + p.count <= hay.count, StringPattern.equal(hay, from, p, fold: true) { body(id) }
         }
     }
 }

@@ -1,0 +1,1 @@
+../DetectionBenchmarks/DetectionCorpus.swift

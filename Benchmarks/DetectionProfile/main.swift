@@ -1,0 +1,57 @@
+import Glibc
+import VigilDetection
+import VigilEvents
+
+// A plain executable over the detection corpus, for profilers (callgrind, perf) that the benchmark runner's
+// malloc interposer gets in the way of. Usage: DetectionProfile [mixed|quiet|corr] [events] [stream]
+func threadCPU() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+let args = CommandLine.arguments
+let mode = args.count > 1 ? args[1] : "mixed"
+let n = args.count > 2 ? Int(args[2])! : 200_000
+let streamSize = args.count > 3 ? Int(args[3])! : 200_000
+
+if mode == "corr" {
+    let base = "title: b\nname: b\nlogsource: {product: test}\ndetection:\n    sel:\n        event.action: login\n    condition: sel\n"
+    let corr = "title: c\nid: c\ncorrelation:\n    type: event_count\n    rules: [b]\n    group-by: [source.ip]\n    timespan: 1h\n    condition: {gte: 1000000}\n"
+    let set = try! RuleLoader.load(sources: RuleSources(rules: [.init(path: "b.yml", text: base), .init(path: "c.yml", text: corr)]),
+                                   options: RuleLoadOptions(defaultCustomer: "default"))
+    let keys = 100_000
+    let start = Timestamp(rfc3339: "2026-11-02T00:00:00Z")!
+    var rng = DetectionCorpus.SplitMix64(state: 7)
+    let updates: [Event] = (0..<(keys + n)).map { i in
+        let k = i < keys ? i : Int.random(in: 0..<keys, using: &rng)
+        var f = Fields(minimumCapacity: 2)
+        f.append("event.action", "login")
+        f.append("source.ip", .string("10.\(k / 65536).\(k / 256 % 256).\(k % 256)"))
+        let t = start + .nanoseconds(Int64(i) * 1_000_000)
+        return Event(sequence: UInt64(i), customer: "default", eventTime: t, receivedTime: t, format: .json, fields: f)
+    }
+    let engine = DetectionEngine(ruleSet: set)
+    for e in updates.prefix(keys) { _ = engine.process(e) }
+    let t0 = threadCPU()
+    var hits = 0
+    for e in updates.dropFirst(keys) { hits += engine.process(e).count }
+    let dt = threadCPU() - t0
+    print("corr: \(n) updates in \(dt) s CPU = \(Int(Double(n) / dt)) /s, hits \(hits), live \(engine.statistics.liveGroups)")
+} else {
+    let library = try! RuleLoader.load(sources: DetectionCorpus.sources(rules: 1_000, customers: 50))
+    let events = DetectionCorpus.events(count: streamSize, customers: 50, matchPercent: mode == "quiet" ? 0 : 3)
+    let span = events.last!.eventTime - events.first!.eventTime + .seconds(1)
+    let engine = DetectionEngine(ruleSet: library)
+    let t0 = threadCPU()
+    var hits = 0
+    for k in 0..<n {
+        var e = events[k % events.count]
+        e.eventTime = e.eventTime + span * Int64(k / events.count)
+        e.receivedTime = e.eventTime
+        hits += engine.process(e).count
+    }
+    let dt = threadCPU() - t0
+    let s = engine.statistics
+    print("\(mode): \(n) events in \(dt) s CPU = \(Int(Double(n) / dt)) /s, hits \(hits), candidate tests/event \(Double(s.candidateTests) / Double(n)), matches \(s.detectionMatches)")
+}
