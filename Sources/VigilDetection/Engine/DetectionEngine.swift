@@ -412,20 +412,21 @@ public final class DetectionEngine {
             }
         }
         stats.correlationUpdates += 1
+        let store = rt.stores[c]
         let s: Int32
         let created: Bool
-        if let existing = rt.stores[c].index[key] {
-            rt.stores[c].touch(existing, now: t)
+        if let existing = store.index[key] {
+            store.touch(existing, now: t)
             s = existing
             created = false
         } else {
             // Caps: per rule, then per customer.
-            if rt.stores[c].count >= options.maxGroupsPerRule, let victim = rt.stores[c].oldest {
+            if store.count >= options.maxGroupsPerRule, let victim = store.oldest {
                 rt.removeGroup(c, victim)
                 stats.groupEvictions += 1
             }
             if rt.totalGroups >= options.maxGroupsPerCustomer {
-                if let victim = rt.stores[c].oldest {
+                if let victim = store.oldest {
                     rt.removeGroup(c, victim)
                 } else if let other = rt.stores.indices.max(by: { rt.stores[$0].count < rt.stores[$1].count }),
                           let victim = rt.stores[other].oldest
@@ -437,7 +438,7 @@ public final class DetectionEngine {
             (s, created) = rt.group(c, key, now: t)
         }
         var windowDropped: UInt64 = 0
-        let action = DetectionEngine.update(&rt.stores[c].states[Int(s)], occurrence, created: created, inst,
+        let action = DetectionEngine.update(&store.states[Int(s)], occurrence, created: created, inst,
                                             maxEntries: options.maxEntriesPerGroup, dropped: &windowDropped)
         stats.windowEntriesDropped &+= windowDropped
         switch action {
@@ -446,10 +447,10 @@ public final class DetectionEngine {
         case .suppressed:
             stats.hitsSuppressed += 1
         case .schedule(let deadline):
-            runtimes[ci].stores[c].bumpGeneration(s)
+            store.bumpGeneration(s)
             schedule(ci, c, s, at: deadline)
         case .fire(let entries, let value):
-            emitCorrelation(ci, c, values: DetectionEngine.values(of: rt.stores[c].keys[Int(s)]), entries: entries, value: value, time: t, into: &out)
+            emitCorrelation(ci, c, values: DetectionEngine.values(of: store.keys[Int(s)]), entries: entries, value: value, time: t, into: &out)
         }
     }
 
@@ -463,7 +464,7 @@ public final class DetectionEngine {
     }
 
     /// One occurrence into one group's state: the window logic, free of engine bookkeeping.
-    static func update(_ state: inout GroupState, _ occurrence: Occurrence, created: Bool, _ inst: CorrelationInstance,
+    static func update(_ state: inout GroupState, _ occurrence: consuming Occurrence, created: Bool, _ inst: CorrelationInstance,
                        maxEntries: Int, dropped: inout UInt64) -> UpdateAction
     {
         let t = occurrence.time
@@ -556,17 +557,21 @@ public final class DetectionEngine {
         return t &- state.lastHit < realert.nanoseconds
     }
 
-    private static func append(_ o: Occurrence, to state: inout GroupState, _ inst: CorrelationInstance) {
+    private static func append(_ o: consuming Occurrence, to state: inout GroupState, _ inst: CorrelationInstance) {
+        let kind = inst.kind
+        let valueKey = kind == .valueCount ? o.valueKey : nil
+        let number = o.number
+        let stage = o.stage
         state.entries.append(o)
-        switch inst.kind {
-        case .valueCount: state.extra!.distinct[o.valueKey ?? "", default: 0] += 1
+        switch kind {
+        case .valueCount: state.extra!.distinct[valueKey ?? "", default: 0] += 1
         case .valueSum, .valueAvg:
-            state.sum += o.number
+            state.sum += number
             state.numeric += 1
         case .valuePercentile:
-            let i = DetectionEngine.lowerBound(state.extra!.sorted, o.number)
-            state.extra!.sorted.insert(o.number, at: i)
-        case .temporal: state.extra!.stageCounts[Int(o.stage)] += 1
+            let i = DetectionEngine.lowerBound(state.extra!.sorted, number)
+            state.extra!.sorted.insert(number, at: i)
+        case .temporal: state.extra!.stageCounts[Int(stage)] += 1
         default: break
         }
     }
