@@ -36,6 +36,8 @@ let package = Package(
             .product(name: "VigilEvents", package: vigil),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        // Not a benchmark: the detection corpus as a plain executable, for callgrind and perf
+        // (swift build -c release --product DetectionProfile; .build/release/DetectionProfile mixed|quiet|corr [n] [stream]).
         .executableTarget(
             name: "DetectionProfile",
             dependencies: [.product(name: "VigilDetection", package: vigil), .product(name: "VigilEvents", package: vigil)],
