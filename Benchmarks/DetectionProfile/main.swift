@@ -3,7 +3,7 @@ import VigilDetection
 import VigilEvents
 
 // A plain executable over the detection corpus, for profilers (callgrind, perf) that the benchmark runner's
-// malloc interposer gets in the way of. Usage: DetectionProfile [mixed|quiet|corr] [events] [stream]
+// malloc interposer gets in the way of. Usage: DetectionProfile [mixed|quiet|corr] [events] [stream size, or keys for corr]
 func threadCPU() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
@@ -20,7 +20,7 @@ if mode == "corr" {
     let corr = "title: c\nid: c\ncorrelation:\n    type: event_count\n    rules: [b]\n    group-by: [source.ip]\n    timespan: 1h\n    condition: {gte: 1000000}\n"
     let set = try! RuleLoader.load(sources: RuleSources(rules: [.init(path: "b.yml", text: base), .init(path: "c.yml", text: corr)]),
                                    options: RuleLoadOptions(defaultCustomer: "default"))
-    let keys = 100_000
+    let keys = args.count > 3 ? streamSize : 100_000
     let start = Timestamp(rfc3339: "2026-11-02T00:00:00Z")!
     var rng = DetectionCorpus.SplitMix64(state: 7)
     let updates: [Event] = (0..<(keys + n)).map { i in

@@ -109,10 +109,10 @@ public final class DetectionEngine {
             }
             swap(&candidates, &scratchCandidates)
         }
-        if t > runtimes[ci].maxSeen {
-            runtimes[ci].maxSeen = t
+        if t > rt.maxSeen {
+            rt.maxSeen = t
             let w = t &- options.allowedLateness.nanoseconds
-            if w > runtimes[ci].watermark { runtimes[ci].watermark = w }
+            if w > rt.watermark { rt.watermark = w }
         }
         var released: [Hit]
         if directInputs.isEmpty {
@@ -122,7 +122,7 @@ public final class DetectionEngine {
             let box = EventBox(event)
             let order = arrival
             for i in directInputs {
-                for (c, k) in runtimes[ci].program.detections[Int(i)].consumers {
+                for (c, k) in program.detections[Int(i)].consumers {
                     feed(ci, c, k, .event(box), time: t, order: order, into: &released)
                 }
                 drainedSinceSweep += 1
@@ -289,18 +289,22 @@ public final class DetectionEngine {
 
     private func drain(_ ci: Int, sweeping: Bool = true) -> [Hit] {
         var out: [Hit] = []
-        let w = runtimes[ci].watermark
+        let rt = runtimes[ci]
+        let w = rt.watermark
         while true {
-            let nextPending = runtimes[ci].pending.first.flatMap { $0.time <= w ? $0 : nil }
-            let nextTimer = runtimes[ci].timers.first.flatMap { $0.deadline < w ? $0 : nil }
-            if nextPending == nil && nextTimer == nil { break }
-            if let p = nextPending, nextTimer == nil || p.time <= nextTimer!.deadline {
-                _ = runtimes[ci].pending.pop()
-                let instance = runtimes[ci].program.detections[Int(p.detection)]
+            // Times only (no copy of a pending item, which would retain its event box).
+            let pendingTime = rt.pending.isEmpty ? nil : rt.pending.firstTime
+            let timerDeadline = rt.timers.first?.deadline
+            let pendingDue = pendingTime.map { $0 <= w } ?? false
+            let timerDue = timerDeadline.map { $0 < w } ?? false
+            if !pendingDue && !timerDue { break }
+            if pendingDue, !timerDue || pendingTime! <= timerDeadline! {
+                let p = rt.pending.pop()!
+                let instance = rt.program.detections[Int(p.detection)]
                 for (c, k) in instance.consumers {
                     feed(ci, c, k, .event(p.box), time: p.time, order: p.order, into: &out)
                 }
-            } else if let timer = runtimes[ci].timers.pop() {
+            } else if let timer = rt.timers.pop() {
                 fire(ci, timer, into: &out)
             }
             drainedSinceSweep += 1

@@ -10,6 +10,8 @@ struct PendingQueue: Sendable {
     var count: Int { items.count }
     var isEmpty: Bool { items.isEmpty }
     var first: Pending? { items.first }
+    /// The oldest item's time, without copying the item.
+    var firstTime: Int64? { items.isEmpty ? nil : items[items.startIndex].time }
 
     mutating func push(_ p: Pending) {
         guard let last = items.last, p < last else {
