@@ -28,10 +28,9 @@ enum CaseFolding {
         return withUTF8(lowered) { body($0, false) }
     }
 
+    /// The bytes in place, borrowing the string (`utf8Span`: no retain of its storage, unlike `s.utf8`).
     @inline(__always)
     static func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
-        let copy = Array(s.utf8)
-        return copy.withUnsafeBufferPointer(body)
+        s.utf8Span.span.withUnsafeBufferPointer(body)
     }
 }

@@ -14,4 +14,16 @@ extension Event {
             return nil
         }
     }
+
+    /// Calls `found` with the field's value in place (borrowed: no retain of its payload), or `missing`.
+    /// `message` is built as a `.string` value (one copy), like `fieldValue`.
+    @inline(__always)
+    func withFieldValue<R>(_ path: String, found: (FieldValue) -> R, missing: () -> R) -> R {
+        let n = path.utf8.count
+        if n == 7, path == "message" { return found(.string(message)) }
+        return fields.storage.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices where buffer[i].path.utf8.count == n && buffer[i].path == path { return found(buffer[i].value) }
+            return missing()
+        }
+    }
 }

@@ -1,7 +1,8 @@
 import VigilEvents
 
 /// A compiled search identifier: a map (AND of field tests) or a list (OR of its items).
-indirect enum SelectionMatcher: Sendable {
+/// Not `indirect` (the arrays already break the recursion): matching reads payloads in place, with no box to load from.
+enum SelectionMatcher: Sendable {
     case allOf([FieldTest])
     case anyOf([SelectionMatcher])
     /// AND of matchers (logsource conditions from several map entries).
@@ -59,11 +60,11 @@ struct Selection: Sendable {
 }
 
 /// The compiled condition: selections combined with and/or/not.
-indirect enum ConditionExpr: Sendable {
+enum ConditionExpr: Sendable {
     case selection(Int)
     case and([ConditionExpr])
     case or([ConditionExpr])
-    case not(ConditionExpr)
+    indirect case not(ConditionExpr)
     case constant(Bool)
 }
 

@@ -52,13 +52,20 @@ final class FieldTest: Sendable {
     }
 
     func matches(_ event: Event) -> Bool {
-        let value = event.fieldValue(field)
-        if let plain = plainPatterns, case .string(let s)? = value {
-            return plain.withUnsafeBufferPointer { patterns in
-                for i in patterns.indices where patterns[i].matches(s) { return true }
-                return false
-            }
+        // The common case, plain patterns on a string, reads the value in place.
+        if let plain = plainPatterns {
+            return event.withFieldValue(field, found: { value in
+                guard case .string(let s) = value else { return matches(event, value) }
+                return plain.withUnsafeBufferPointer { patterns in
+                    for i in patterns.indices where patterns[i].matches(s) { return true }
+                    return false
+                }
+            }, missing: { matches(event, nil) })
         }
+        return matches(event, event.fieldValue(field))
+    }
+
+    private func matches(_ event: Event, _ value: FieldValue?) -> Bool {
         switch check {
         case .exists(let expected):
             return (value != nil) == expected
