@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import VigilDetection
 import VigilEvents
@@ -46,6 +47,9 @@ if mode == "corr" {
     let engine = DetectionEngine(ruleSet: library)
     let t0 = threadCPU()
     var hits = 0
+    let chunked = ProcessInfo.processInfo.environment["CHUNKS"] != nil
+    var chunks: [Int] = []
+    var chunkStart = t0
     for k in 0..<n {
         let i = k % events.count
         if i == 0, k > 0 {
@@ -56,7 +60,13 @@ if mode == "corr" {
             }
         }
         hits += engine.process(events[i]).count
+        if chunked, k % 20_000 == 19_999 {
+            let now = threadCPU()
+            chunks.append(Int(20_000 / (now - chunkStart) / 1000))
+            chunkStart = now
+        }
     }
+    if chunked { print("k events/s per 20k-event chunk:", chunks) }
     let dt = threadCPU() - t0
     let s = engine.statistics
     print("\(mode): \(n) events in \(dt) s CPU = \(Int(Double(n) / dt)) /s, hits \(hits), candidate tests/event \(Double(s.candidateTests) / Double(n)), matches \(s.detectionMatches)")
