@@ -93,7 +93,10 @@ for _ in $(seq 1 100); do
   ACK=$(python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
-    p = json.loads(line)
+    try:
+        p = json.loads(line)
+    except ValueError:
+        continue
     if str(p.get("incident")) == sys.argv[2] and p.get("ack_url"):
         print(p["ack_url"]); break
 ' "$PAGES" "$ID" 2>/dev/null || true)
@@ -102,15 +105,28 @@ for line in open(sys.argv[1]):
 done
 python3 -c '
 import json, sys
+old = set(sys.argv[2].split())
+earlier = 0
 for line in open(sys.argv[1]):
-    p = json.loads(line)
+    try:
+        p = json.loads(line)
+    except ValueError:
+        continue
+    if str(p.get("incident")) in old:
+        earlier += 1
+        continue
     print("  to %s: %s" % (p["to"], p["subject"]))
-' "$PAGES"
+if earlier:
+    print("  (and %d escalation page(s) for incidents an earlier run left open, sent before they were resolved)" % earlier)
+' "$PAGES" "${OLD:-}"
 if [ -n "$ACK" ]; then
   echo; python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
-    p = json.loads(line)
+    try:
+        p = json.loads(line)
+    except ValueError:
+        continue
     if p.get("ack_url") == sys.argv[2]:
         print("\n".join("    " + l for l in (p.get("text") or "").splitlines())); break
 ' "$PAGES" "$ACK"
