@@ -52,7 +52,7 @@ final class Shard: Sendable {
 
     /// Processes inputs until `finish()` has been called and the queue is drained.
     func run() async {
-        var engine = DetectionEngine(ruleSet: initialRules, options: engineOptions)
+        let engine = DetectionEngine(ruleSet: initialRules, options: engineOptions)
         var idle = IdleWatermark(allowedLateness: engineOptions.allowedLateness)
         var stats = ShardStatistics(shard: index)
         while let input = await queue.next() {

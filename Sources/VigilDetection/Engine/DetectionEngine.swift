@@ -399,21 +399,9 @@ public final class DetectionEngine {
         var start = t
         if case .hit(let box) = payload { start = min(t, box.hit.firstTime.nanoseconds) }
         var occurrence = Occurrence(time: t, start: start, order: order, stage: Int32(k), number: 0, valueKey: nil, payload: payload)
-        if let vf = input.valueField {
-            let raw: FieldValue?
-            switch payload {
-            case .event(let box): raw = box.event.fieldValue(vf)
-            case .hit(let box): raw = box.hit.group.first { $0.field == vf }.map { .string($0.value) }
-            }
-            switch inst.kind {
-            case .valueCount:
-                guard let r = raw, let s = DetectionEngine.text(r) else { stats.valueFieldMissing += 1; return }
-                occurrence.valueKey = s
-            case .valueSum, .valueAvg, .valuePercentile:
-                guard let d = raw?.doubleValue, d.isFinite else { stats.valueFieldMissing += 1; return }
-                occurrence.number = d
-            default: break
-            }
+        guard DetectionEngine.fillValue(&occurrence, input, inst.kind) else {
+            stats.valueFieldMissing += 1
+            return
         }
         stats.correlationUpdates += 1
         let store = rt.stores[c]
@@ -456,6 +444,38 @@ public final class DetectionEngine {
         case .fire(let entries, let value):
             emitCorrelation(ci, c, values: DetectionEngine.values(of: store.keys[Int(s)]), entries: entries, value: value, time: t, into: &out)
         }
+    }
+
+    /// value_count's key or value_sum/avg/percentile's number, from the input's value field; false when missing.
+    static func fillValue(_ o: inout Occurrence, _ input: CorrelationInput, _ kind: CorrelationKind) -> Bool {
+        guard let vf = input.valueField else { return true }
+        let raw: FieldValue?
+        switch o.payload {
+        case .event(let box): raw = box.event.fieldValue(vf)
+        case .hit(let box): raw = box.hit.group.first { $0.field == vf }.map { .string($0.value) }
+        }
+        switch kind {
+        case .valueCount:
+            guard let r = raw, let s = DetectionEngine.text(r) else { return false }
+            o.valueKey = s
+        case .valueSum, .valueAvg, .valuePercentile:
+            guard let d = raw?.doubleValue, d.isFinite else { return false }
+            o.number = d
+        default: break
+        }
+        return true
+    }
+
+    /// A window entry as a full occurrence (its value derived again from the payload, as when it was added).
+    static func occurrence(_ e: WindowEntry, _ inst: CorrelationInstance) -> Occurrence {
+        var o = Occurrence(time: e.time, start: e.start, order: e.order, stage: e.stage, number: 0, valueKey: nil, payload: e.payload)
+        _ = fillValue(&o, inst.inputs[Int(e.stage)], inst.kind)
+        return o
+    }
+
+    /// The window's entries as occurrences, oldest first (for a hit).
+    static func occurrences(_ state: GroupState, _ inst: CorrelationInstance) -> [Occurrence] {
+        state.entries.map { occurrence($0, inst) }
     }
 
     /// What a correlation update asks the engine to do.
@@ -542,7 +562,7 @@ public final class DetectionEngine {
             } else {
                 while let first = state.entries.first, first.start < t &- span { evictFront(&state, inst) }
                 if let v = aggregate(state, inst), inst.condition.holds(v), !quietBlocksRealert(state, inst, t) {
-                    fired = Array(state.entries)
+                    fired = occurrences(state, inst)
                     value = v
                 }
             }
@@ -566,7 +586,7 @@ public final class DetectionEngine {
         let valueKey = kind == .valueCount ? o.valueKey : nil
         let number = o.number
         let stage = o.stage
-        state.entries.append(o)
+        state.entries.append(WindowEntry(o))
         switch kind {
         case .valueCount: state.extra!.distinct[valueKey ?? "", default: 0] += 1
         case .valueSum, .valueAvg:
@@ -581,7 +601,12 @@ public final class DetectionEngine {
     }
 
     private static func evictFront(_ state: inout GroupState, _ inst: CorrelationInstance) {
-        guard let o = state.entries.popFirst() else { return }
+        guard let e = state.entries.popFirst() else { return }
+        switch inst.kind {
+        case .eventCount, .temporalOrdered, .absence: return
+        default: break
+        }
+        let o = occurrence(e, inst)
         switch inst.kind {
         case .valueCount:
             let k = o.valueKey ?? ""
@@ -645,7 +670,7 @@ public final class DetectionEngine {
         }
         var state = runtimes[ci].stores[c].take(s)
         let value = DetectionEngine.aggregate(state, inst)
-        let entries = Array(state.entries)
+        let entries = DetectionEngine.occurrences(state, inst)
         state.clearWindow()
         if let value, inst.condition.holds(value) {
             state.quiet = true

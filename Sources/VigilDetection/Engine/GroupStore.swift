@@ -32,6 +32,31 @@ struct Occurrence: Sendable {
     var payload: Payload
 }
 
+/// One entry of a window, compact (24 bytes, so a group's first entries share a cache line with the window's
+/// header): what every update needs. An `Occurrence`'s start and value are derived from the payload again when
+/// the entry leaves the window or goes into a hit (`DetectionEngine.occurrence(_:_:)`).
+struct WindowEntry: Sendable {
+    var time: Int64
+    /// Arrival order in the low 48 bits, the input (stage) in the high 16.
+    var orderAndStage: UInt64
+    var payload: Payload
+
+    init(_ o: Occurrence) {
+        time = o.time
+        orderAndStage = o.order & 0xFFFF_FFFF_FFFF | UInt64(UInt16(truncatingIfNeeded: o.stage)) << 48
+        payload = o.payload
+    }
+
+    var order: UInt64 { orderAndStage & 0xFFFF_FFFF_FFFF }
+    var stage: Int32 { Int32(orderAndStage >> 48) }
+
+    /// Where it starts for window spans: the event's time, or a chained hit's first event (as `feed` sets it).
+    var start: Int64 {
+        if case .hit(let box) = payload { return min(time, box.hit.firstTime.nanoseconds) }
+        return time
+    }
+}
+
 /// A temporal_ordered partial match: the first `entries.count` stages, starting at `start`.
 struct Partial: Sendable {
     var start: Int64
@@ -41,7 +66,7 @@ struct Partial: Sendable {
 /// The state of one group of one correlation: its window and aggregates, and suppression. Kept small (the hot
 /// path touches one per update, among 100k+); what only some correlation types need lives in `extra`.
 struct GroupState: Sendable {
-    var entries: Deque<Occurrence> = []
+    var entries: Deque<WindowEntry> = []
     var sum: Double = 0
     var numeric: Int = 0
     /// Close-based windows: where the open window started (`.min`: none open).
