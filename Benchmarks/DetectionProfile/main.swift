@@ -39,6 +39,7 @@ if mode == "corr" {
     for e in updates.dropFirst(keys) { hits += engine.process(e).count }
     let dt = threadCPU() - t0
     print("corr: \(n) updates in \(dt) s CPU = \(Int(Double(n) / dt)) /s, hits \(hits), live \(engine.statistics.liveGroups)")
+    if ProcessInfo.processInfo.environment["STATS"] != nil { print(engine.statistics) }
     exit(0)  // skip tearing down 100k groups: profiles show the updates only
 } else {
     let library = try! RuleLoader.load(sources: DetectionCorpus.sources(rules: 1_000, customers: 50))
