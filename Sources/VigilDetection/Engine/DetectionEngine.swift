@@ -46,11 +46,9 @@ public final class DetectionEngine {
         let t = event.eventTime.nanoseconds
         var out: [Hit] = []
         var excluded = false
-        if !program.globalExclusions.isEmpty {
-            for ex in program.globalExclusions where ex.matcher.matches(event) {
-                excluded = true
-                break
-            }
+        for ex in program.globalExclusions where ex.matcher.matches(event) {
+            excluded = true
+            break
         }
         if excluded {
             stats.eventsExcluded += 1
@@ -293,7 +291,7 @@ public final class DetectionEngine {
         let w = rt.watermark
         while true {
             // Times only (no copy of a pending item, which would retain its event box).
-            let pendingTime = rt.pending.isEmpty ? nil : rt.pending.firstTime
+            let pendingTime = rt.pending.firstTime
             let timerDeadline = rt.timers.first?.deadline
             let pendingDue = pendingTime.map { $0 <= w } ?? false
             let timerDue = timerDeadline.map { $0 < w } ?? false
@@ -396,9 +394,7 @@ public final class DetectionEngine {
             stats.groupFieldMissing += 1
             return
         }
-        var start = t
-        if case .hit(let box) = payload { start = min(t, box.hit.firstTime.nanoseconds) }
-        var occurrence = Occurrence(time: t, start: start, order: order, stage: Int32(k), number: 0, valueKey: nil, payload: payload)
+        var occurrence = Occurrence(time: t, start: payload.start(at: t), order: order, stage: Int32(k), number: 0, valueKey: nil, payload: payload)
         guard DetectionEngine.fillValue(&occurrence, input, inst.kind) else {
             stats.valueFieldMissing += 1
             return

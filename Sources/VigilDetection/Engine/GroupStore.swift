@@ -17,6 +17,13 @@ final class HitBox: Sendable {
 enum Payload: Sendable {
     case event(EventBox)
     case hit(HitBox)
+
+    /// Where an input arriving at `time` starts for window spans: the event's time, or a chained hit's first event.
+    @inline(__always)
+    func start(at time: Int64) -> Int64 {
+        if case .hit(let box) = self { return min(time, box.hit.firstTime.nanoseconds) }
+        return time
+    }
 }
 
 /// One input to a correlation window.
@@ -50,11 +57,7 @@ struct WindowEntry: Sendable {
     var order: UInt64 { orderAndStage & 0xFFFF_FFFF_FFFF }
     var stage: Int32 { Int32(orderAndStage >> 48) }
 
-    /// Where it starts for window spans: the event's time, or a chained hit's first event (as `feed` sets it).
-    var start: Int64 {
-        if case .hit(let box) = payload { return min(time, box.hit.firstTime.nanoseconds) }
-        return time
-    }
+    var start: Int64 { payload.start(at: time) }
 }
 
 /// A temporal_ordered partial match: the first `entries.count` stages, starting at `start`.

@@ -9,7 +9,6 @@ struct PendingQueue: Sendable {
 
     var count: Int { items.count }
     var isEmpty: Bool { items.isEmpty }
-    var first: Pending? { items.first }
     /// The oldest item's time, without copying the item.
     var firstTime: Int64? { items.isEmpty ? nil : items[items.startIndex].time }
 

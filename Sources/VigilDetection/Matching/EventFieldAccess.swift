@@ -7,16 +7,11 @@ extension Event {
     /// length, so only a few full comparisons run per lookup.
     @inline(__always)
     func fieldValue(_ path: String) -> FieldValue? {
-        let n = path.utf8.count
-        if n == 7, path == "message" { return .string(message) }
-        return fields.storage.withUnsafeBufferPointer { buffer in
-            for i in buffer.indices where buffer[i].path.utf8.count == n && buffer[i].path == path { return buffer[i].value }
-            return nil
-        }
+        withFieldValue(path, found: { (value: FieldValue) -> FieldValue? in value }, missing: { () -> FieldValue? in nil })
     }
 
     /// Calls `found` with the field's value in place (borrowed: no retain of its payload), or `missing`.
-    /// `message` is built as a `.string` value (one copy), like `fieldValue`.
+    /// `message` is built as a `.string` value (one copy).
     @inline(__always)
     func withFieldValue<R>(_ path: String, found: (FieldValue) -> R, missing: () -> R) -> R {
         let n = path.utf8.count

@@ -18,7 +18,6 @@ final class NGramSearcher: Sendable {
     /// ASCII case folding, one load per byte.
     private let foldTable: [UInt8]
     let step: Int
-    let patternCount: Int
 
     static let minimumLength = 3
     /// Longer steps would need wider loads to see every byte for the ASCII check.
@@ -67,7 +66,6 @@ final class NGramSearcher: Sendable {
         self.patterns = patterns
         self.foldTable = (0...255).map { CaseFolding.foldByte(UInt8($0)) }
         self.step = step
-        self.patternCount = patterns.count
     }
 
     @inline(__always)
