@@ -18,13 +18,17 @@ let streamSize = args.count > 3 ? Int(args[3])! : 200_000
 
 if mode == "corr" {
     let base = "title: b\nname: b\nlogsource: {product: test}\ndetection:\n    sel:\n        event.action: login\n    condition: sel\n"
-    let corr = "title: c\nid: c\ncorrelation:\n    type: event_count\n    rules: [b]\n    group-by: [source.ip]\n    timespan: 1h\n    condition: {gte: 1000000}\n"
+    // WINDOW=minutes (default 60): with 5, windows slide in steady state (each update appends one entry and
+    // evicts about one); warm-up then also fills one window.
+    let window = ProcessInfo.processInfo.environment["WINDOW"].flatMap { Int64($0) } ?? 60
+    let corr = "title: c\nid: c\ncorrelation:\n    type: event_count\n    rules: [b]\n    group-by: [source.ip]\n    timespan: \(window)m\n    condition: {gte: 1000000}\n"
     let set = try! RuleLoader.load(sources: RuleSources(rules: [.init(path: "b.yml", text: base), .init(path: "c.yml", text: corr)]),
                                    options: RuleLoadOptions(defaultCustomer: "default"))
     let keys = args.count > 3 ? streamSize : 100_000
     let start = Timestamp(rfc3339: "2026-11-02T00:00:00Z")!
     var rng = DetectionCorpus.SplitMix64(state: 7)
-    let updates: [Event] = (0..<(keys + n)).map { i in
+    let warm = keys + (window < 60 ? Int(window * 60_000) : 0)
+    let updates: [Event] = (0..<(warm + n)).map { i in
         let k = i < keys ? i : Int.random(in: 0..<keys, using: &rng)
         var f = Fields(minimumCapacity: 2)
         f.append("event.action", "login")
@@ -32,11 +36,13 @@ if mode == "corr" {
         let t = start + .nanoseconds(Int64(i) * 1_000_000)
         return Event(sequence: UInt64(i), customer: "default", eventTime: t, receivedTime: t, format: .json, fields: f)
     }
-    let engine = DetectionEngine(ruleSet: set)
-    for e in updates.prefix(keys) { _ = engine.process(e) }
+    // LATENESS=seconds (default 30, the engine's default); the ordo suite measures 0 and 30.
+    let lateness = ProcessInfo.processInfo.environment["LATENESS"].flatMap { Int64($0) }.map { TimeSpan.seconds($0) } ?? EngineOptions().allowedLateness
+    let engine = DetectionEngine(ruleSet: set, options: EngineOptions(allowedLateness: lateness))
+    for e in updates.prefix(warm) { _ = engine.process(e) }
     let t0 = threadCPU()
     var hits = 0
-    for e in updates.dropFirst(keys) { hits += engine.process(e).count }
+    for e in updates.dropFirst(warm) { hits += engine.process(e).count }
     let dt = threadCPU() - t0
     print("corr: \(n) updates in \(dt) s CPU = \(Int(Double(n) / dt)) /s, hits \(hits), live \(engine.statistics.liveGroups)")
     if ProcessInfo.processInfo.environment["STATS"] != nil { print(engine.statistics) }

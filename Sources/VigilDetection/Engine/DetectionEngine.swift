@@ -277,7 +277,7 @@ public final class DetectionEngine {
             for value in inst.expected {
                 let (s, created) = runtimes[ci].group(c, value, now: t)
                 guard created else { continue }
-                runtimes[ci].stores[c].states[Int(s)].lastActivity = t
+                runtimes[ci].stores[c].groups[Int(s)].state.lastActivity = t
                 schedule(ci, c, s, at: t &+ inst.timespan.nanoseconds)
             }
         }
@@ -332,7 +332,7 @@ public final class DetectionEngine {
         for (c, inst) in program.correlations.enumerated() where inst.kind != .absence {
             let horizon = inst.timespan.nanoseconds &+ (inst.spec.suppress ?? inst.timespan).nanoseconds
             while let s = runtimes[ci].stores[c].oldest {
-                guard runtimes[ci].stores[c].lastTouch(s) < w &- horizon, runtimes[ci].stores[c].states[Int(s)].windowStart == .min else { break }
+                guard runtimes[ci].stores[c].lastTouch(s) < w &- horizon, runtimes[ci].stores[c].groups[Int(s)].state.windowStart == .min else { break }
                 runtimes[ci].removeGroup(c, s)
             }
         }
@@ -401,9 +401,10 @@ public final class DetectionEngine {
         }
         stats.correlationUpdates += 1
         let store = rt.stores[c]
+        let h = GroupStore.hash(key)
         let s: Int32
         let created: Bool
-        if let existing = store.index[key] {
+        if let existing = store.find(key, hash: h) {
             store.touch(existing, now: t)
             s = existing
             created = false
@@ -423,10 +424,11 @@ public final class DetectionEngine {
                 }
                 stats.groupEvictions += 1
             }
-            (s, created) = rt.group(c, key, now: t)
+            s = rt.insertGroup(c, key, hash: h, now: t)
+            created = true
         }
         var windowDropped: UInt64 = 0
-        let action = DetectionEngine.update(&store.states[Int(s)], occurrence, created: created, inst,
+        let action = DetectionEngine.update(&store.groups[Int(s)].state, occurrence, created: created, inst,
                                             maxEntries: options.maxEntriesPerGroup, dropped: &windowDropped)
         stats.windowEntriesDropped &+= windowDropped
         switch action {
@@ -438,7 +440,7 @@ public final class DetectionEngine {
             store.bumpGeneration(s)
             schedule(ci, c, s, at: deadline)
         case .fire(let entries, let value):
-            emitCorrelation(ci, c, values: DetectionEngine.values(of: store.keys[Int(s)]), entries: entries, value: value, time: t, into: &out)
+            emitCorrelation(ci, c, values: DetectionEngine.values(of: store.key(s)), entries: entries, value: value, time: t, into: &out)
         }
     }
 
@@ -556,7 +558,7 @@ public final class DetectionEngine {
                     return .schedule(t &+ span)
                 }
             } else {
-                while let first = state.entries.first, first.start < t &- span { evictFront(&state, inst) }
+                while let start = state.entries.frontStart, start < t &- span { evictFront(&state, inst) }
                 if let v = aggregate(state, inst), inst.condition.holds(v), !quietBlocksRealert(state, inst, t) {
                     fired = occurrences(state, inst)
                     value = v
@@ -653,12 +655,12 @@ public final class DetectionEngine {
     private func fire(_ ci: Int, _ timer: Timer, into out: inout [Hit]) {
         let c = Int(timer.correlation)
         let s = timer.slot
-        guard c < runtimes[ci].stores.count, Int(s) < runtimes[ci].stores[c].keys.count else { return }
+        guard c < runtimes[ci].stores.count else { return }
         guard runtimes[ci].stores[c].isLive(s), runtimes[ci].stores[c].generation(s) == timer.generation else { return }
         let inst = runtimes[ci].program.correlations[c]
         if inst.kind == .absence {
             let state = runtimes[ci].stores[c].take(s)
-            let values = DetectionEngine.values(of: runtimes[ci].stores[c].keys[Int(s)])
+            let values = DetectionEngine.values(of: runtimes[ci].stores[c].key(s))
             runtimes[ci].removeGroup(c, s)
             let entries = state.extra?.lastSeen.map { [$0] } ?? []
             emitCorrelation(ci, c, values: values, entries: entries, value: 0, time: timer.deadline, since: state.lastActivity, into: &out)
@@ -672,7 +674,7 @@ public final class DetectionEngine {
             state.quiet = true
             state.lastHit = timer.deadline
             state.lastActivity = entries.last?.time ?? timer.deadline
-            let values = DetectionEngine.values(of: runtimes[ci].stores[c].keys[Int(s)])
+            let values = DetectionEngine.values(of: runtimes[ci].stores[c].key(s))
             runtimes[ci].stores[c].put(s, &state)
             emitCorrelation(ci, c, values: values, entries: entries, value: value, time: timer.deadline, into: &out)
         } else {
@@ -825,6 +827,11 @@ final class CustomerRuntime {
         let r = stores[c].slot(for: key, now: now)
         if r.created { totalGroups += 1 }
         return r
+    }
+
+    func insertGroup(_ c: Int, _ key: String, hash: UInt32, now: Int64) -> Int32 {
+        totalGroups += 1
+        return stores[c].insert(key, hash: hash, now: now)
     }
 
     func removeGroup(_ c: Int, _ s: Int32) {

@@ -44,20 +44,36 @@ struct Occurrence: Sendable {
 /// the entry leaves the window or goes into a hit (`DetectionEngine.occurrence(_:_:)`).
 struct WindowEntry: Sendable {
     var time: Int64
-    /// Arrival order in the low 48 bits, the input (stage) in the high 16.
+    /// Arrival order in the low 47 bits, bit 47 set for a chained hit, the input (stage) in the high 16.
     var orderAndStage: UInt64
     var payload: Payload
 
+    static let hitBit: UInt64 = 1 << 47
+
     init(_ o: Occurrence) {
         time = o.time
-        orderAndStage = o.order & 0xFFFF_FFFF_FFFF | UInt64(UInt16(truncatingIfNeeded: o.stage)) << 48
+        orderAndStage = o.order & (WindowEntry.hitBit - 1) | UInt64(UInt16(truncatingIfNeeded: o.stage)) << 48
+        if case .hit = o.payload { orderAndStage |= WindowEntry.hitBit }
         payload = o.payload
     }
 
-    var order: UInt64 { orderAndStage & 0xFFFF_FFFF_FFFF }
+    var order: UInt64 { orderAndStage & (WindowEntry.hitBit - 1) }
     var stage: Int32 { Int32(orderAndStage >> 48) }
 
     var start: Int64 { payload.start(at: time) }
+}
+
+extension Deque<WindowEntry> {
+    /// Where the oldest entry starts. Reads the payload only for a chained hit: an event's entry is decided by
+    /// its time, without touching (and retaining) the event.
+    @inline(__always)
+    var frontStart: Int64? {
+        guard !isEmpty else { return nil }
+        let i = startIndex
+        let time = self[i].time
+        if self[i].orderAndStage & WindowEntry.hitBit == 0 { return time }
+        return self[i].payload.start(at: time)
+    }
 }
 
 /// A temporal_ordered partial match: the first `entries.count` stages, starting at `start`.
@@ -69,14 +85,15 @@ struct Partial: Sendable {
 /// The state of one group of one correlation: its window and aggregates, and suppression. Kept small (the hot
 /// path touches one per update, among 100k+); what only some correlation types need lives in `extra`.
 struct GroupState: Sendable {
-    var entries: Deque<WindowEntry> = []
-    var sum: Double = 0
-    var numeric: Int = 0
-    /// Close-based windows: where the open window started (`.min`: none open).
-    var windowStart: Int64 = .min
+    // Fields every update reads come first: with the record's key and recency they share its first cache line.
     /// After a hit: quiet while the burst goes on.
     var quiet = false
+    var entries: Deque<WindowEntry> = []
     var lastActivity: Int64 = .min
+    /// Close-based windows: where the open window started (`.min`: none open).
+    var windowStart: Int64 = .min
+    var sum: Double = 0
+    var numeric: Int = 0
     var lastHit: Int64 = .min
     var extra: GroupExtra?
 
@@ -114,122 +131,124 @@ final class GroupExtra: @unchecked Sendable {
 /// The groups of one correlation for one customer, with least-recently-used order for expiry and eviction.
 ///
 /// A class, owned by one engine: the hot path mutates it in place through one reference (a struct inside
-/// arrays of the runtime was copied, all nine buffers retained, on reads such as `stores[c].index[key]`).
+/// arrays of the runtime was copied, all its buffers retained, on reads such as `stores[c].index[key]`).
 ///
-/// Recency is an append-only queue of (time, slot, generation): a touch appends one entry (a sequential write,
-/// where a linked list would write to two other, random slots); entries made stale by a later touch or by removal
-/// are skipped when the front is read, and the queue is compacted when stale entries dominate.
+/// An update touches three places: a bucket of `table` (hash tag and slot), the group's record (key, recency and
+/// state side by side) and the group's window. Recency is an append-only queue (`RecencyQueue`).
 final class GroupStore {
-    struct Touch: Sendable {
-        var time: Int64
-        var slot: Int32
-        var generation: UInt32
-    }
-
-    /// Per slot: recency, generation and liveness side by side, so a touch reads one cache line, not three.
-    struct Meta: Sendable {
+    /// One group: key, recency and state in one record, so an update reads one record, not three arrays.
+    struct Group: Sendable {
+        var key: String
         var lastTouch: Int64
         var generation: UInt32
         var live: Bool
+        var state: GroupState
     }
 
-    var keys: [String] = []
-    var states: [GroupState] = []
-    var meta: [Meta] = []
-    var index: [String: Int32] = [:]
-    var free: [Int32] = []
-    var touches: Deque<Touch> = []
-    var count = 0
+    /// By slot; removed slots are reused (`free`).
+    var groups: [Group] = []
+    private var table = SlotTable()
+    private var free: [Int32] = []
+    private var recency = RecencyQueue()
+    private(set) var count = 0
 
-    @inline(__always) func lastTouch(_ s: Int32) -> Int64 { meta[Int(s)].lastTouch }
-    @inline(__always) func generation(_ s: Int32) -> UInt32 { meta[Int(s)].generation }
-    @inline(__always) func isLive(_ s: Int32) -> Bool { meta[Int(s)].live }
-    @inline(__always) func bumpGeneration(_ s: Int32) { meta[Int(s)].generation &+= 1 }
+    /// The table's hash of a key: Swift's seeded hash, so crafted group values cannot force long probe runs.
+    @inline(__always) static func hash(_ key: String) -> UInt32 { UInt32(truncatingIfNeeded: key.hashValue) }
 
-    /// The slot of `key`, creating it when missing.
-    func slot(for key: String, now: Int64) -> (Int32, created: Bool) {
-        if let s = index[key] {
-            touch(s, now: now)
-            return (s, false)
-        }
+    @inline(__always) func key(_ s: Int32) -> String { groups[Int(s)].key }
+    @inline(__always) func lastTouch(_ s: Int32) -> Int64 { groups[Int(s)].lastTouch }
+    @inline(__always) func generation(_ s: Int32) -> UInt32 { groups[Int(s)].generation }
+    @inline(__always) func isLive(_ s: Int32) -> Bool { Int(s) < groups.count && groups[Int(s)].live }
+    @inline(__always) func bumpGeneration(_ s: Int32) { groups[Int(s)].generation &+= 1 }
+
+    /// The live slot of `key`, whose hash is `h`.
+    @inline(__always)
+    func find(_ key: String, hash h: UInt32) -> Int32? {
+        groups.withUnsafeBufferPointer { g in table.find(h) { g[Int($0)].key == key } }
+    }
+
+    /// A new group for `key` (absent; hash `h`), touched at `now`.
+    func insert(_ key: String, hash h: UInt32, now: Int64) -> Int32 {
         let s: Int32
         if let f = free.popLast() {
             s = f
-            keys[Int(s)] = key
-            meta[Int(s)].live = true
+            groups[Int(s)].key = key
+            groups[Int(s)].live = true
+            groups[Int(s)].lastTouch = now
         } else {
-            s = Int32(keys.count)
-            keys.append(key)
-            states.append(GroupState())
-            meta.append(Meta(lastTouch: now, generation: 0, live: true))
+            s = Int32(groups.count)
+            groups.append(Group(key: key, lastTouch: now, generation: 0, live: true, state: GroupState()))
         }
-        index[key] = s
+        table.insert(h, slot: s)
         count += 1
-        meta[Int(s)].lastTouch = now
         record(s)
-        return (s, true)
+        return s
+    }
+
+    /// The slot of `key`, creating it when missing.
+    func slot(for key: String, now: Int64) -> (Int32, created: Bool) {
+        let h = GroupStore.hash(key)
+        if let s = find(key, hash: h) {
+            touch(s, now: now)
+            return (s, false)
+        }
+        return (insert(key, hash: h, now: now), true)
     }
 
     @inline(__always)
     func touch(_ s: Int32, now: Int64) {
-        if now > meta[Int(s)].lastTouch {
-            meta[Int(s)].lastTouch = now
+        if now > groups[Int(s)].lastTouch {
+            groups[Int(s)].lastTouch = now
             record(s)
         }
     }
 
     private func record(_ s: Int32) {
-        let m = meta[Int(s)]
-        touches.append(Touch(time: m.lastTouch, slot: s, generation: m.generation))
-        if touches.count > 2 * count + 1024 { compact() }
+        // Field reads, not a copy of the record (which would retain its key and window).
+        recency.append(.init(time: groups[Int(s)].lastTouch, slot: s, generation: groups[Int(s)].generation))
+        if recency.count > 2 * count + 1024 { recency.compact { current($0) } }
     }
 
-    private func current(_ t: Touch) -> Bool {
-        let m = meta[Int(t.slot)]
-        return m.live && m.generation == t.generation && m.lastTouch == t.time
-    }
-
-    /// Drops stale entries, in order. A slot has at most one current entry: a touch is recorded only when the
-    /// time grows, and removal bumps the generation, so (slot, generation, time) is unique.
-    private func compact() {
-        var kept: Deque<Touch> = []
-        kept.reserveCapacity(count + count / 2 + 1024)
-        for t in touches where current(t) { kept.append(t) }
-        touches = kept
+    /// A slot has at most one current entry: a touch is recorded only when the time grows, and removal bumps
+    /// the generation, so (slot, generation, time) is unique.
+    private func current(_ e: RecencyQueue.Entry) -> Bool {
+        let i = Int(e.slot)
+        return groups[i].live && groups[i].generation == e.generation && groups[i].lastTouch == e.time
     }
 
     func remove(_ s: Int32) {
-        guard meta[Int(s)].live else { return }
-        index.removeValue(forKey: keys[Int(s)])
-        meta[Int(s)].live = false
-        meta[Int(s)].generation &+= 1
-        states[Int(s)] = GroupState()
-        keys[Int(s)] = ""
+        guard isLive(s) else { return }
+        table.remove(GroupStore.hash(groups[Int(s)].key), slot: s)
+        groups[Int(s)].live = false
+        groups[Int(s)].generation &+= 1
+        groups[Int(s)].state = GroupState()
+        groups[Int(s)].key = ""
         free.append(s)
         count -= 1
-        if count == 0 { touches.removeAll(keepingCapacity: true) }
+        if count == 0 { recency.removeAll() }
     }
 
     /// The least recently touched live slot.
     var oldest: Int32? {
-        get {
-            while let t = touches.first {
-                if current(t) { return t.slot }
-                touches.removeFirst()
-            }
-            return nil
+        while let e = recency.first {
+            if current(e) { return e.slot }
+            recency.removeFirst()
         }
+        return nil
     }
+
+    /// The recency queue, oldest first (tests).
+    var recencyEntries: [RecencyQueue.Entry] { recency.entries }
 
     /// Moves a group's state out for mutation (swap, so no copy-on-write).
     func take(_ s: Int32) -> GroupState {
         var out = GroupState()
-        swap(&out, &states[Int(s)])
+        swap(&out, &groups[Int(s)].state)
         return out
     }
 
     /// Moves a state back in (swap: no copy of its buffers).
     func put(_ s: Int32, _ state: inout GroupState) {
-        swap(&states[Int(s)], &state)
+        swap(&groups[Int(s)].state, &state)
     }
 }

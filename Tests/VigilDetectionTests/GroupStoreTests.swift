@@ -1,0 +1,87 @@
+import Testing
+@testable import VigilDetection
+
+/// The group store's parts against plain Swift collections on seeded random operations.
+@Suite("Group store: slot table and recency queue")
+struct GroupStoreTests {
+    @Test("SlotTable agrees with a dictionary under inserts and removals, with colliding hashes")
+    func slotTableMatchesDictionary() {
+        var rng = SplitMix64(seed: 11)
+        var table = SlotTable()
+        var reference: [Int32: UInt32] = [:]  // slot → hash
+        // Few distinct hashes, so probe runs are long and wrap around the table's end.
+        let hashes: [UInt32] = [0, 1, 15, 16, 17, 0xFFFF_FFFF, 0x8000_0000, 31]
+        var nextSlot: Int32 = 0
+        for _ in 0..<20_000 {
+            if reference.isEmpty || Int.random(in: 0..<10, using: &rng) < 6 {
+                let h = hashes.randomElement(using: &rng)!
+                table.insert(h, slot: nextSlot)
+                reference[nextSlot] = h
+                nextSlot += 1
+            } else {
+                let (slot, h) = reference.randomElement(using: &rng)!
+                table.remove(h, slot: slot)
+                reference[slot] = nil
+            }
+            #expect(table.count == reference.count)
+        }
+        for (slot, h) in reference {
+            #expect(table.find(h) { $0 == slot } == slot)
+        }
+        for h in hashes {
+            var seen: [Int32] = []
+            _ = table.find(h) { seen.append($0); return false }
+            #expect(Set(seen) == Set(reference.filter { $0.value == h }.keys), "hash \(h)")
+        }
+    }
+
+    @Test("RecencyQueue keeps order across wrap-around, growth and in-place compaction")
+    func recencyQueueOrder() {
+        var q = RecencyQueue()
+        var reference: [RecencyQueue.Entry] = []
+        var rng = SplitMix64(seed: 5)
+        var time: Int64 = 0
+        for _ in 0..<5_000 {
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0..<6:
+                time += 1
+                let e = RecencyQueue.Entry(time: time, slot: Int32.random(in: 0..<50, using: &rng), generation: 0)
+                q.append(e)
+                reference.append(e)
+            case 6..<9:
+                q.removeFirst()
+                if !reference.isEmpty { reference.removeFirst() }
+            default:
+                q.compact { $0.slot % 3 != 0 }
+                reference.removeAll { $0.slot % 3 == 0 }
+            }
+            #expect(q.first == reference.first)
+        }
+        #expect(q.entries == reference)
+    }
+
+    @Test("GroupStore finds, evicts least recently touched first, and reuses removed slots")
+    func storeRecency() {
+        let store = GroupStore()
+        for i in 0..<100 { _ = store.slot(for: "k\(i)", now: Int64(i)) }
+        #expect(store.count == 100)
+        // Touch the first ten again: the oldest is now k10.
+        for i in 0..<10 { _ = store.slot(for: "k\(i)", now: 1000 + Int64(i)) }
+        #expect(store.oldest.map(store.key) == "k10")
+        let s10 = store.find("k10", hash: GroupStore.hash("k10"))!
+        store.remove(s10)
+        #expect(store.find("k10", hash: GroupStore.hash("k10")) == nil)
+        #expect(store.oldest.map(store.key) == "k11")
+        let (reused, created) = store.slot(for: "new", now: 2000)
+        #expect(created && reused == s10)
+        #expect(store.count == 100)
+        // Many touches force compactions; every key stays findable and the order holds.
+        for round in 0..<50 {
+            for i in 11..<100 { _ = store.slot(for: "k\(i)", now: 3000 + Int64(round * 100 + i)) }
+        }
+        #expect(store.oldest.map(store.key) == "k0")
+        for i in 0..<100 where i != 10 {
+            #expect(store.find("k\(i)", hash: GroupStore.hash("k\(i)")) != nil)
+        }
+    }
+}
