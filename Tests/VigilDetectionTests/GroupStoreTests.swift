@@ -68,9 +68,9 @@ struct GroupStoreTests {
         // Touch the first ten again: the oldest is now k10.
         for i in 0..<10 { _ = store.slot(for: "k\(i)", now: 1000 + Int64(i)) }
         #expect(store.oldest.map(store.key) == "k10")
-        let s10 = store.find("k10", hash: GroupStore.hash("k10"))!
+        let s10 = store.find("k10", hash: store.hash("k10"))!
         store.remove(s10)
-        #expect(store.find("k10", hash: GroupStore.hash("k10")) == nil)
+        #expect(store.find("k10", hash: store.hash("k10")) == nil)
         #expect(store.oldest.map(store.key) == "k11")
         let (reused, created) = store.slot(for: "new", now: 2000)
         #expect(created && reused == s10)
@@ -81,7 +81,25 @@ struct GroupStoreTests {
         }
         #expect(store.oldest.map(store.key) == "k0")
         for i in 0..<100 where i != 10 {
-            #expect(store.find("k\(i)", hash: GroupStore.hash("k\(i)")) != nil)
+            #expect(store.find("k\(i)", hash: store.hash("k\(i)")) != nil)
         }
+    }
+}
+
+@Suite("Group hash")
+struct GroupHashTests {
+    @Test("Equal keys hash equally; 100k similar keys spread over 32 bits; keys are per table")
+    func spread() {
+        let h = GroupHash(k0: 1, k1: 2)
+        #expect(h("10.0.0.1") == h(String("10.0.0.1".reversed().reversed())))
+        #expect(h("abcdefgh1") != h("abcdefgh2"))  // differs after the first 8-byte word
+        #expect(h("") != h("\u{0}"))  // length counts
+        var seen = Set<UInt32>()
+        for k in 0..<100_000 { seen.insert(h("10.\(k / 65536).\(k / 256 % 256).\(k % 256)")) }
+        #expect(seen.count > 99_990)
+        // Low bits pick the bucket: they must spread too.
+        let low = Set(seen.map { $0 & 0x3FFFF })
+        #expect(low.count > 80_000)
+        #expect(GroupHash(k0: 1, k1: 2)("user") != GroupHash(k0: 3, k1: 4)("user"))
     }
 }

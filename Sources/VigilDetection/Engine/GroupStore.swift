@@ -152,8 +152,8 @@ final class GroupStore {
     private var recency = RecencyQueue()
     private(set) var count = 0
 
-    /// The table's hash of a key: Swift's seeded hash, so crafted group values cannot force long probe runs.
-    @inline(__always) static func hash(_ key: String) -> UInt32 { UInt32(truncatingIfNeeded: key.hashValue) }
+    /// The table's hash of a key, keyed per store (see `GroupHash`).
+    let hash = GroupHash()
 
     @inline(__always) func key(_ s: Int32) -> String { groups[Int(s)].key }
     @inline(__always) func lastTouch(_ s: Int32) -> Int64 { groups[Int(s)].lastTouch }
@@ -187,7 +187,7 @@ final class GroupStore {
 
     /// The slot of `key`, creating it when missing.
     func slot(for key: String, now: Int64) -> (Int32, created: Bool) {
-        let h = GroupStore.hash(key)
+        let h = hash(key)
         if let s = find(key, hash: h) {
             touch(s, now: now)
             return (s, false)
@@ -218,7 +218,7 @@ final class GroupStore {
 
     func remove(_ s: Int32) {
         guard isLive(s) else { return }
-        table.remove(GroupStore.hash(groups[Int(s)].key), slot: s)
+        table.remove(hash(groups[Int(s)].key), slot: s)
         groups[Int(s)].live = false
         groups[Int(s)].generation &+= 1
         groups[Int(s)].state = GroupState()
