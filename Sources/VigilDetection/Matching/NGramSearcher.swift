@@ -1,9 +1,10 @@
 /// Finds which of many literal substrings (each at least 3 bytes) occur in a text, for the candidate index.
 ///
 /// Sampled 3-grams: when every pattern is at least `step + 2` bytes long, any occurrence spans a text position
-/// that is a multiple of `step`, where it shows one of its first `step` 3-grams. The scan hashes only those
-/// positions into a 64 Ki-bit filter (L1-resident) and compares patterns on a filter hit. With 5-byte patterns
-/// the scan reads a third of the positions of a byte-by-byte one; iterations are independent, unlike an automaton's.
+/// that is a multiple of `step`, where it shows one of any `step` consecutive 3-grams of it (the rarest are
+/// chosen). The scan hashes only those positions into a 64 Ki-bit filter (L1-resident) and compares patterns on
+/// a filter hit. With 5-byte patterns the scan reads a third of the positions of a byte-by-byte one; iterations
+/// are independent, unlike an automaton's.
 final class NGramSearcher: Sendable {
     private let filter: [UInt64]
     /// Open addressing by 3-gram: `slotGram[s]` (0 = empty; grams are stored + 1), entries `slotStart[s]..<slotStart[s] + slotCount[s]`.
@@ -29,10 +30,26 @@ final class NGramSearcher: Sendable {
         precondition(shortest >= NGramSearcher.minimumLength, "index substrings have at least 3 bytes")
         let step = min(NGramSearcher.maximumStep, shortest - 2)
         var filter = [UInt64](repeating: 0, count: 1024)
+        // Any `step` consecutive 3-grams of a pattern serve (a sampled position falls on one of them): take the
+        // window whose grams the fewest patterns share, so a common prefix ("tok…", "--o…") does not send every
+        // sampled hit to a long list of pattern comparisons.
+        var frequency: [UInt32: Int] = [:]
+        for p in patterns {
+            for o in 0...(p.count - 3) { frequency[NGramSearcher.gram(p, o), default: 0] += 1 }
+        }
         var byGram: [UInt32: [(Int32, Int32)]] = [:]
         for (i, p) in patterns.enumerated() {
-            for offset in 0..<step {
-                let g = UInt32(p[offset]) << 16 | UInt32(p[offset + 1]) << 8 | UInt32(p[offset + 2])
+            var best = 0
+            var bestCost = Int.max
+            for start in 0...(p.count - 2 - step) {
+                let cost = (start..<start + step).reduce(0) { $0 + frequency[NGramSearcher.gram(p, $1)]! }
+                if cost < bestCost {
+                    bestCost = cost
+                    best = start
+                }
+            }
+            for offset in best..<best + step {
+                let g = NGramSearcher.gram(p, offset)
                 let h = NGramSearcher.hash(g)
                 filter[Int(h >> 6)] |= 1 << UInt64(h & 63)
                 byGram[g, default: []].append((Int32(i), Int32(offset)))
@@ -70,6 +87,11 @@ final class NGramSearcher: Sendable {
 
     @inline(__always)
     static func hash(_ g: UInt32) -> UInt32 { (g &* 0x9E37_79B1) &>> 16 }
+
+    /// The 3-gram of `p` at `offset`, as the scan computes it.
+    static func gram(_ p: [UInt8], _ offset: Int) -> UInt32 {
+        UInt32(p[offset]) << 16 | UInt32(p[offset + 1]) << 8 | UInt32(p[offset + 2])
+    }
 
     /// Calls `body` with the id of each pattern found (possibly more than once).
     func forEachMatch(in text: String, _ body: (Int) -> Void) {
