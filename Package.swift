@@ -49,11 +49,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // One C function: a cache prefetch hint, which Swift does not expose (see CVigilHints.h).
+        .target(name: "CVigilHints"),
         // Pure: Sigma rules, playbooks, the correlation engine.
         .target(
             name: "VigilDetection",
             dependencies: [
                 "VigilEvents",
+                "CVigilHints",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Collections", package: "swift-collections"),
             ],

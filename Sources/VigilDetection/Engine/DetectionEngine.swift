@@ -1,3 +1,4 @@
+import CVigilHints
 import DequeModule
 import Foundation
 import VigilEvents
@@ -102,7 +103,7 @@ public final class DetectionEngine {
                             directInputs.append(i)
                         } else {
                             if box == nil { box = EventBox(event) }
-                            rt.pending.push(Pending(time: t, order: arrival, detection: i, box: box!))
+                            rt.pending.push(Pending(time: t, order: arrival, detection: i, box: box!), hint: prefetchHint(rt, Int(i), box!))
                         }
                     }
                 }
@@ -316,6 +317,7 @@ public final class DetectionEngine {
             let timerDue = timerDeadline.map { $0 < w } ?? false
             if !pendingDue && !timerDue { break }
             if pendingDue, !timerDue || pendingTime! <= timerDeadline! {
+                prefetchAhead(rt)
                 let p = rt.pending.pop()!
                 let instance = rt.program.detections[Int(p.detection)]
                 for (c, k) in instance.consumers {
@@ -328,6 +330,44 @@ public final class DetectionEngine {
         }
         if sweeping { sweepIfDue(ci) }
         return out
+    }
+
+    /// Where a buffered event's first correlation update will land, computed while the event is in cache.
+    private func prefetchHint(_ rt: CustomerRuntime, _ detection: Int, _ box: EventBox) -> PrefetchHint {
+        let instance = rt.program.detections[detection]
+        guard let (c, k) = instance.consumers.first,
+              let key = groupKey(.event(box), rt.program.correlations[c].inputs[k].groupFields) else { return .none }
+        return PrefetchHint(correlation: Int32(c), hash: rt.stores[c].hash(key), box: UInt(bitPattern: Unmanaged.passUnretained(box).toOpaque()))
+    }
+
+    /// Buffered input is fed in order, so the memory the next items' updates touch is known. Each update starts
+    /// loading one step of a later item's path, a step whose address the previous step (one update earlier)
+    /// brought into cache: bucket (6 ahead); record and the item's own event (5); window and the event's fields
+    /// (4); the event the window will evict (3) and its fields (2). Each update then finds its state in cache
+    /// rather than waiting on memory, which 100k+ groups and a lateness window of events do not fit in.
+    @inline(__always)
+    private func prefetchAhead(_ rt: CustomerRuntime) {
+        rt.storeRefs.withUnsafeBufferPointer { stores in
+            for distance in 2...6 {
+                guard let h = rt.pending.hint(at: distance), h.correlation >= 0, Int(h.correlation) < stores.count else { continue }
+                stores[Int(h.correlation)]._withUnsafeGuaranteedRef { store in
+                    switch distance {
+                    case 6:
+                        store.prefetchBucket(h.hash)
+                    case 5:
+                        store.prefetchRecord(h.hash)
+                        if let box = UnsafeRawPointer(bitPattern: h.box) { vigil_prefetch(box); vigil_prefetch(box + 64) }
+                    case 4:
+                        store.prefetchWindow(h.hash)
+                        if let box = UnsafeRawPointer(bitPattern: h.box), let f = WindowLayout.fieldsStorage(box) { vigil_prefetch(f) }
+                    case 3:
+                        store.prefetchFrontEvent(h.hash, fields: false)
+                    default:
+                        store.prefetchFrontEvent(h.hash, fields: true)
+                    }
+                }
+            }
+        }
     }
 
     private func sweepIfDue(_ ci: Int) {
@@ -835,7 +875,9 @@ final class CustomerRuntime {
     var pending = PendingQueue()
     var timers = Heap<Timer>()
     var timerSequence: UInt64 = 0
-    var stores: [GroupStore]
+    var stores: [GroupStore] { didSet { storeRefs = stores.map(Unmanaged.passUnretained) } }
+    /// Unretained views of `stores` (which keeps them alive) for prefetching.
+    private(set) var storeRefs: [Unmanaged<GroupStore>] = []
     var correlationClimbs: [[String: Deque<Int64>]]
     var subjects: [[String: SubjectState]]
     /// Matcher slot → this program's detection index (-1: not run for this customer).
@@ -863,6 +905,7 @@ final class CustomerRuntime {
         self.program = program
         self.instanceOfSlot = instanceOfSlot
         stores = (0..<program.correlations.count).map { _ in GroupStore() }
+        storeRefs = stores.map(Unmanaged.passUnretained)
         correlationClimbs = [[String: Deque<Int64>]](repeating: [:], count: program.correlations.count)
         subjects = [[String: SubjectState]](repeating: [:], count: program.detections.count)
     }

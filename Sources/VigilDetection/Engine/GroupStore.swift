@@ -1,3 +1,4 @@
+import CVigilHints
 import DequeModule
 import VigilEvents
 
@@ -165,6 +166,49 @@ final class GroupStore {
     @inline(__always)
     func find(_ key: String, hash h: UInt32) -> Int32? {
         groups.withUnsafeBufferPointer { g in table.find(h) { g[Int($0)].key == key } }
+    }
+
+    /// Starts loading the bucket of hash `h` (the first step of a lookup, some updates ahead).
+    @inline(__always)
+    func prefetchBucket(_ h: UInt32) { table.prefetch(h) }
+
+    /// Starts loading the record filed under hash `h` (once its bucket is cached).
+    @inline(__always)
+    func prefetchRecord(_ h: UInt32) {
+        guard let s = table.firstSlot(h), Int(s) < groups.count else { return }
+        groups.withUnsafeBufferPointer { vigil_prefetch($0.baseAddress! + Int(s)) }
+    }
+
+    /// The window storage object of the record filed under hash `h`, read as raw bits (a copy of the window
+    /// would retain it: a write that waits for the very line a prefetch is meant to bring).
+    @inline(__always)
+    func windowStorage(_ h: UInt32) -> UnsafeRawPointer? {
+        guard let s = table.firstSlot(h), Int(s) < groups.count,
+              let offset = MemoryLayout<Group>.offset(of: \Group.state.entries) else { return nil }
+        return groups.withUnsafeBufferPointer { g in
+            UnsafeRawPointer(bitPattern: UnsafeRawPointer(g.baseAddress! + Int(s)).load(fromByteOffset: offset, as: UInt.self))
+        }
+    }
+
+    /// Starts loading the window storage (header and first entries) of the record under `h`, once it is cached.
+    @inline(__always)
+    func prefetchWindow(_ h: UInt32) {
+        guard let storage = windowStorage(h) else { return }
+        vigil_prefetch(storage)
+        vigil_prefetch(storage + 64)
+    }
+
+    /// Starts loading the event at the front of that window (the one an update evicts), once the window is
+    /// cached; with `fields`, the event's field storage instead (once the event is cached).
+    @inline(__always)
+    func prefetchFrontEvent(_ h: UInt32, fields: Bool) {
+        guard let storage = windowStorage(h), let box = WindowLayout.frontEventBox(storage) else { return }
+        if fields {
+            if let f = WindowLayout.fieldsStorage(box) { vigil_prefetch(f) }
+        } else {
+            vigil_prefetch(box)
+            vigil_prefetch(box + 64)
+        }
     }
 
     /// A new group for `key` (absent; hash `h`), touched at `now`.

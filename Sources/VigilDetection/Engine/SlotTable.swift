@@ -1,3 +1,5 @@
+import CVigilHints
+
 /// Key hashes to group slots: open addressing with linear probing, one 8-byte bucket per key (a 32-bit hash tag
 /// and the slot), so a lookup reads one bucket line and then only the records whose tag matches.
 ///
@@ -27,6 +29,26 @@ struct SlotTable: Sendable {
                     let slot = Int32(truncatingIfNeeded: bucket) &- 1
                     if isMatch(slot) { return slot }
                 }
+                i = (i &+ 1) & mask
+            }
+        }
+    }
+
+    /// Starts loading the bucket where a lookup of `h` begins.
+    @inline(__always)
+    func prefetch(_ h: UInt32) {
+        buckets.withUnsafeBufferPointer { vigil_prefetch($0.baseAddress! + (Int(h) & mask)) }
+    }
+
+    /// The first slot filed under hash `h`, without comparing keys (for prefetching: may be another key's).
+    @inline(__always)
+    func firstSlot(_ h: UInt32) -> Int32? {
+        buckets.withUnsafeBufferPointer { b in
+            var i = Int(h) & mask
+            while true {
+                let bucket = b[i]
+                if bucket == 0 { return nil }
+                if UInt32(truncatingIfNeeded: bucket >> 32) == h { return Int32(truncatingIfNeeded: bucket) &- 1 }
                 i = (i &+ 1) & mask
             }
         }
