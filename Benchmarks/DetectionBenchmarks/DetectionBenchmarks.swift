@@ -96,22 +96,12 @@ let benchmarks: @Sendable () -> Void = {
     // Events are 1 ms apart. Setup creates every key and, with lateness L, feeds L / 1 ms more events, so the
     // watermark trails the input and each measured event releases one buffered event into a window: the figure
     // counts processed updates (checked after each sample), not only buffering.
-    let base = "title: b\nname: b\nlogsource: {product: test}\ndetection:\n    sel:\n        event.action: login\n    condition: sel\n"
-    let corr = "title: c\nid: c\ncorrelation:\n    type: event_count\n    rules: [b]\n    group-by: [source.ip]\n    timespan: 1h\n    condition: {gte: 1000000}\n"
-    let counting = try! RuleLoader.load(sources: RuleSources(rules: [.init(path: "b.yml", text: base), .init(path: "c.yml", text: corr)]),
-                                        options: RuleLoadOptions(defaultCustomer: "default"))
+    let counting = DetectionCorpus.countingRules(timespan: "1h")
     let keys = 100_000
-    let step: Int64 = 1_000_000
+    let step: Int64 = 1_000_000  // loginUpdates' spacing
     let start = Timestamp(rfc3339: "2026-11-02T00:00:00Z")!
     var rng = DetectionCorpus.SplitMix64(state: 7)
-    let updates: [Event] = (0..<(keys + 240_000)).map { i in
-        let k = i < keys ? i : Int.random(in: 0..<keys, using: &rng)
-        var f = Fields(minimumCapacity: 2)
-        f.append("event.action", "login")
-        f.append("source.ip", .string("10.\(k / 65536).\(k / 256 % 256).\(k % 256)"))
-        let t = start + .nanoseconds(Int64(i) * step)
-        return Event(sequence: UInt64(i), customer: "default", eventTime: t, receivedTime: t, format: .json, fields: f)
-    }
+    let updates = DetectionCorpus.loginUpdates(count: keys + 240_000, keys: keys, start: start, using: &rng)
     for (lateness, label) in [(TimeSpan.zero, "0s"), (.seconds(30), "30s")] {
         Benchmark("Correlation updates: 100k live keys, lateness \(label)") { benchmark in
             let engine = DetectionEngine(ruleSet: counting, options: EngineOptions(allowedLateness: lateness))
@@ -133,18 +123,9 @@ let benchmarks: @Sendable () -> Void = {
     // Steady state: the same updates under a 5-minute window. Warm-up creates every key and fills one window
     // (300,000 events 1 ms apart, ~3 per key); from then on each update appends one entry and evicts about one,
     // releasing its event, as a long-running daemon does. (Above, the 1-hour window only fills.)
-    let sliding = try! RuleLoader.load(sources: RuleSources(rules: [.init(path: "b.yml", text: base),
-                                                                    .init(path: "c.yml", text: corr.replacingOccurrences(of: "1h", with: "5m"))]),
-                                       options: RuleLoadOptions(defaultCustomer: "default"))
+    let sliding = DetectionCorpus.countingRules(timespan: "5m")
     let slidingWarm = keys + 300_000
-    let slidingUpdates: [Event] = (0..<(slidingWarm + 330_000)).map { i in
-        let k = i < keys ? i : Int.random(in: 0..<keys, using: &rng)
-        var f = Fields(minimumCapacity: 2)
-        f.append("event.action", "login")
-        f.append("source.ip", .string("10.\(k / 65536).\(k / 256 % 256).\(k % 256)"))
-        let t = start + .nanoseconds(Int64(i) * step)
-        return Event(sequence: UInt64(i), customer: "default", eventTime: t, receivedTime: t, format: .json, fields: f)
-    }
+    let slidingUpdates = DetectionCorpus.loginUpdates(count: slidingWarm + 330_000, keys: keys, start: start, using: &rng)
     // One engine per lateness for every sample (warming 400,000 events per sample would dominate the run):
     // samples continue the stream where the previous one stopped. With lateness 30 s the warm-up also fills the
     // buffer, so each measured event releases one buffered event into its window (the daemon's default path).

@@ -98,4 +98,26 @@ struct DetectionCorpus {
         }
         return out
     }
+
+    /// The correlation benchmarks' stream: login events 1 ms apart from `start`, source addresses `10.x.y.z`; the
+    /// first `keys` events create every key in order, the rest pick keys at random.
+    static func loginUpdates(count: Int, keys: Int, start: Timestamp, using rng: inout SplitMix64) -> [Event] {
+        (0..<count).map { i in
+            let k = i < keys ? i : Int.random(in: 0..<keys, using: &rng)
+            var f = Fields(minimumCapacity: 2)
+            f.append("event.action", "login")
+            f.append("source.ip", .string("10.\(k / 65536).\(k / 256 % 256).\(k % 256)"))
+            let t = start + .nanoseconds(Int64(i) * 1_000_000)
+            return Event(sequence: UInt64(i), customer: "default", eventTime: t, receivedTime: t, format: .json, fields: f)
+        }
+    }
+
+    /// The correlation benchmarks' rules: `login` events counted per `source.ip` over `timespan`, with a threshold
+    /// no group reaches (updates never fire), for a default customer.
+    static func countingRules(timespan: String) -> RuleSet {
+        let base = "title: b\nname: b\nlogsource: {product: test}\ndetection:\n    sel:\n        event.action: login\n    condition: sel\n"
+        let corr = "title: c\nid: c\ncorrelation:\n    type: event_count\n    rules: [b]\n    group-by: [source.ip]\n    timespan: \(timespan)\n    condition: {gte: 1000000}\n"
+        return try! RuleLoader.load(sources: RuleSources(rules: [.init(path: "b.yml", text: base), .init(path: "c.yml", text: corr)]),
+                                    options: RuleLoadOptions(defaultCustomer: "default"))
+    }
 }

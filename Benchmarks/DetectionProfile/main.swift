@@ -17,25 +17,15 @@ let n = args.count > 2 ? Int(args[2])! : 200_000
 let streamSize = args.count > 3 ? Int(args[3])! : 200_000
 
 if mode == "corr" {
-    let base = "title: b\nname: b\nlogsource: {product: test}\ndetection:\n    sel:\n        event.action: login\n    condition: sel\n"
     // WINDOW=minutes (default 60): with 5, windows slide in steady state (each update appends one entry and
     // evicts about one); warm-up then also fills one window.
     let window = ProcessInfo.processInfo.environment["WINDOW"].flatMap { Int64($0) } ?? 60
-    let corr = "title: c\nid: c\ncorrelation:\n    type: event_count\n    rules: [b]\n    group-by: [source.ip]\n    timespan: \(window)m\n    condition: {gte: 1000000}\n"
-    let set = try! RuleLoader.load(sources: RuleSources(rules: [.init(path: "b.yml", text: base), .init(path: "c.yml", text: corr)]),
-                                   options: RuleLoadOptions(defaultCustomer: "default"))
+    let set = DetectionCorpus.countingRules(timespan: "\(window)m")
     let keys = args.count > 3 ? streamSize : 100_000
     let start = Timestamp(rfc3339: "2026-11-02T00:00:00Z")!
     var rng = DetectionCorpus.SplitMix64(state: 7)
     let warm = keys + (window < 60 ? Int(window * 60_000) : 0)
-    let updates: [Event] = (0..<(warm + n)).map { i in
-        let k = i < keys ? i : Int.random(in: 0..<keys, using: &rng)
-        var f = Fields(minimumCapacity: 2)
-        f.append("event.action", "login")
-        f.append("source.ip", .string("10.\(k / 65536).\(k / 256 % 256).\(k % 256)"))
-        let t = start + .nanoseconds(Int64(i) * 1_000_000)
-        return Event(sequence: UInt64(i), customer: "default", eventTime: t, receivedTime: t, format: .json, fields: f)
-    }
+    let updates = DetectionCorpus.loginUpdates(count: warm + n, keys: keys, start: start, using: &rng)
     // LATENESS=seconds (default 30, the engine's default); the ordo suite measures 0 and 30.
     let lateness = ProcessInfo.processInfo.environment["LATENESS"].flatMap { Int64($0) }.map { TimeSpan.seconds($0) } ?? EngineOptions().allowedLateness
     let engine = DetectionEngine(ruleSet: set, options: EngineOptions(allowedLateness: lateness))
