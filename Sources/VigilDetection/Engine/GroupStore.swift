@@ -152,9 +152,6 @@ final class GroupStore {
         return nil
     }
 
-    /// The recency queue, oldest first (tests).
-    var recencyEntries: [RecencyQueue.Entry] { recency.entries }
-
     /// Moves a group's state out for mutation (swap, so no copy-on-write).
     func take(_ s: Int32) -> GroupState {
         var out = GroupState()

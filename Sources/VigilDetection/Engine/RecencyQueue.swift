@@ -13,8 +13,6 @@ struct RecencyQueue: Sendable {
     private var head = 0
     private(set) var count = 0
 
-    var isEmpty: Bool { count == 0 }
-
     var first: Entry? { count == 0 ? nil : ring[head] }
 
     mutating func append(_ e: Entry) {

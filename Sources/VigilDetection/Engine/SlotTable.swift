@@ -86,11 +86,6 @@ struct SlotTable: Sendable {
         count -= 1
     }
 
-    mutating func removeAll() {
-        for i in buckets.indices { buckets[i] = 0 }
-        count = 0
-    }
-
     private mutating func place(_ bucket: UInt64) {
         var i = Int(UInt32(truncatingIfNeeded: bucket >> 32)) & mask
         while buckets[i] != 0 { i = (i + 1) & mask }
