@@ -19,7 +19,8 @@ struct GroupStoreTests {
                 reference[nextSlot] = h
                 nextSlot += 1
             } else {
-                let (slot, h) = reference.randomElement(using: &rng)!
+                let slot = reference.keys.sorted()[Int.random(in: 0..<reference.count, using: &rng)]  // sorted: reproducible
+                let h = reference[slot]!
                 table.remove(h, slot: slot)
                 reference[slot] = nil
             }
@@ -83,6 +84,64 @@ struct GroupStoreTests {
         for i in 0..<100 where i != 10 {
             #expect(store.find("k\(i)", hash: store.hash("k\(i)")) != nil)
         }
+    }
+}
+
+extension GroupStoreTests {
+    @Test("Scheduling a timer does not hide a group from expiry and eviction")
+    func timerBumpKeepsRecency() {
+        let store = GroupStore()
+        let (a, _) = store.slot(for: "a", now: 1)
+        _ = store.slot(for: "b", now: 2)
+        let before = store.timerGeneration(a)
+        store.bumpTimerGeneration(a)
+        #expect(store.timerGeneration(a) != before)
+        #expect(store.oldest == a)
+        store.remove(a)
+        #expect(store.timerGeneration(a) != before &+ 1, "removal invalidates timers too")
+        #expect(store.oldest.map(store.key) == "b")
+    }
+
+    @Test("Group keys are equal when their UTF-8 bytes are: canonically equivalent spellings are two groups")
+    func byteExactKeys() {
+        let store = GroupStore()
+        let composed = "jos\u{E9}"  // é as one scalar
+        let decomposed = "jose\u{301}"  // e + combining acute
+        #expect(composed == decomposed)  // Swift's == would merge them
+        let (s1, created1) = store.slot(for: composed, now: 1)
+        let (s2, created2) = store.slot(for: decomposed, now: 2)
+        #expect(created1 && created2 && s1 != s2)
+        #expect(store.find(composed, hash: store.hash(composed)) == s1)
+        #expect(store.find(decomposed, hash: store.hash(decomposed)) == s2)
+    }
+
+    @Test("sameBytes: small and large, equal and not, canonically equivalent spellings")
+    func sameBytes() {
+        let long = String(repeating: "host-", count: 8)
+        #expect(GroupStore.sameBytes("10.0.0.1", "10.0.0.1"))
+        #expect(!GroupStore.sameBytes("10.0.0.1", "10.0.0.2"))
+        #expect(GroupStore.sameBytes(long, String(repeating: "host-", count: 8)))  // two storages, same bytes
+        #expect(!GroupStore.sameBytes(long, String(repeating: "host-", count: 7) + "host_"))  // same length
+        #expect(!GroupStore.sameBytes(long, long + "x"))
+        #expect(!GroupStore.sameBytes("jos\u{E9}", "jose\u{301}"))
+        #expect(GroupStore.sameBytes("", ""))
+        #expect(!GroupStore.sameBytes("", "a"))
+    }
+
+    @Test("Prefetch hints stay beside their pending items through out-of-order inserts and pops")
+    func pendingHintsStayAligned() {
+        var queue = PendingQueue()
+        let box = WindowLayoutTests.box(0)
+        var rng = SplitMix64(seed: 9)
+        var popped: [UInt64] = []
+        for n in 0..<500 {
+            let time = Int64.random(in: 0..<100, using: &rng)  // late items take the sorted-insert path
+            queue.push(Pending(time: time, order: UInt64(n), detection: 0, box: box),
+                       hint: PrefetchHint(correlation: 0, hash: UInt32(n), box: 0))
+            if Int.random(in: 0..<3, using: &rng) == 0, let p = queue.pop() { popped.append(p.order) }
+            #expect(queue.allHints.map(\.hash) == queue.items.map { UInt32($0.order) })
+        }
+        #expect(popped.count > 100)
     }
 }
 

@@ -40,12 +40,17 @@ struct WindowLayoutTests {
         withExtendedLifetime((window, hits, boxes)) {}
     }
 
-    @Test("A store hands out the window storage of the group filed under a hash")
+    @Test("A store hands out the window storage of the group filed under a hash, and nothing for absent keys")
     func storeWindowStorage() {
         let store = GroupStore()
         let (s, _) = store.slot(for: "10.0.0.1", now: 1)
+        // An empty window: its storage (possibly a shared empty one) holds no front event.
+        if let empty = store.windowStorage(store.hash("10.0.0.1")) { #expect(WindowLayout.frontEventBox(empty) == nil) }
         store.groups[Int(s)].state.entries.append(WindowLayoutTests.entry(WindowLayoutTests.box(1), 1))
         let bits = unsafeBitCast(store.groups[Int(s)].state.entries, to: UInt.self)
         #expect(store.windowStorage(store.hash("10.0.0.1")) == UnsafeRawPointer(bitPattern: bits))
+        #expect(store.windowStorage(store.hash("10.0.0.2")) == nil)
+        store.remove(s)
+        #expect(store.windowStorage(store.hash("10.0.0.1")) == nil)
     }
 }

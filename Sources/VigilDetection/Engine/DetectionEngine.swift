@@ -379,7 +379,7 @@ public final class DetectionEngine {
 
     private func schedule(_ ci: Int, _ c: Int, _ s: Int32, at deadline: Int64) {
         runtimes[ci].timerSequence &+= 1
-        let generation = runtimes[ci].stores[c].generation(s)
+        let generation = runtimes[ci].stores[c].timerGeneration(s)
         runtimes[ci].timers.push(Timer(deadline: deadline, sequence: runtimes[ci].timerSequence, correlation: Int32(c), slot: s, generation: generation))
     }
 
@@ -496,7 +496,7 @@ public final class DetectionEngine {
         case .suppressed:
             stats.hitsSuppressed += 1
         case .schedule(let deadline):
-            store.bumpGeneration(s)
+            store.bumpTimerGeneration(s)
             schedule(ci, c, s, at: deadline)
         case .fire(let entries, let value):
             emitCorrelation(ci, c, values: DetectionEngine.values(of: store.key(s)), entries: entries, value: value, time: t, into: &out)
@@ -715,7 +715,7 @@ public final class DetectionEngine {
         let c = Int(timer.correlation)
         let s = timer.slot
         guard c < runtimes[ci].stores.count else { return }
-        guard runtimes[ci].stores[c].isLive(s), runtimes[ci].stores[c].generation(s) == timer.generation else { return }
+        guard runtimes[ci].stores[c].isLive(s), runtimes[ci].stores[c].timerGeneration(s) == timer.generation else { return }
         let inst = runtimes[ci].program.correlations[c]
         if inst.kind == .absence {
             let state = runtimes[ci].stores[c].take(s)

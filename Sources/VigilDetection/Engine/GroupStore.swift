@@ -1,4 +1,5 @@
 import CVigilHints
+import Foundation
 
 /// The groups of one correlation for one customer, with least-recently-used order for expiry and eviction.
 ///
@@ -12,7 +13,10 @@ final class GroupStore {
     struct Group: Sendable {
         var key: String
         var lastTouch: Int64
+        /// Bumped when the slot is removed: stale recency entries and timers no longer match.
         var generation: UInt32
+        /// Bumped when a timer is scheduled (and on removal): earlier timers of the group no longer match.
+        var timerGeneration: UInt32
         var live: Bool
         var state: GroupState
     }
@@ -29,14 +33,28 @@ final class GroupStore {
 
     @inline(__always) func key(_ s: Int32) -> String { groups[Int(s)].key }
     @inline(__always) func lastTouch(_ s: Int32) -> Int64 { groups[Int(s)].lastTouch }
-    @inline(__always) func generation(_ s: Int32) -> UInt32 { groups[Int(s)].generation }
+    @inline(__always) func timerGeneration(_ s: Int32) -> UInt32 { groups[Int(s)].timerGeneration }
     @inline(__always) func isLive(_ s: Int32) -> Bool { Int(s) < groups.count && groups[Int(s)].live }
-    @inline(__always) func bumpGeneration(_ s: Int32) { groups[Int(s)].generation &+= 1 }
+    /// Invalidates the group's pending timers (a new one is being scheduled). Recency is untouched, so the group
+    /// still expires and can still be evicted.
+    @inline(__always) func bumpTimerGeneration(_ s: Int32) { groups[Int(s)].timerGeneration &+= 1 }
 
-    /// The live slot of `key`, whose hash is `h`.
+    /// The live slot of `key`, whose hash is `h`. Keys are equal when their UTF-8 bytes are (the hash reads bytes:
+    /// Swift's `==`, which also equates canonically equivalent strings, would merge such keys only on a collision).
     @inline(__always)
     func find(_ key: String, hash h: UInt32) -> Int32? {
-        groups.withUnsafeBufferPointer { g in table.find(h) { g[Int($0)].key == key } }
+        groups.withUnsafeBufferPointer { g in table.find(h) { GroupStore.sameBytes(g[Int($0)].key, key) } }
+    }
+
+    /// Whether two strings have the same UTF-8 bytes. A small string (≤ 15 bytes) is its two words, so equal
+    /// small strings — most group keys — are decided by comparing 16 bytes.
+    @inline(__always)
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) { return true }
+        guard a.utf8.count == b.utf8.count else { return false }
+        return CaseFolding.withUTF8(a) { x in
+            CaseFolding.withUTF8(b) { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+        }
     }
 
     /// Starts loading the bucket of hash `h` (the first step of a lookup, some updates ahead).
@@ -92,7 +110,7 @@ final class GroupStore {
             groups[Int(s)].lastTouch = now
         } else {
             s = Int32(groups.count)
-            groups.append(Group(key: key, lastTouch: now, generation: 0, live: true, state: GroupState()))
+            groups.append(Group(key: key, lastTouch: now, generation: 0, timerGeneration: 0, live: true, state: GroupState()))
         }
         table.insert(h, slot: s)
         count += 1
@@ -136,6 +154,7 @@ final class GroupStore {
         table.remove(hash(groups[Int(s)].key), slot: s)
         groups[Int(s)].live = false
         groups[Int(s)].generation &+= 1
+        groups[Int(s)].timerGeneration &+= 1
         groups[Int(s)].state = GroupState()
         groups[Int(s)].key = ""
         free.append(s)

@@ -36,12 +36,17 @@ struct PendingQueue: Sendable {
 
     mutating func pop() -> Pending? {
         _ = hints.popFirst()
+        assert(hints.count == items.count - (items.isEmpty ? 0 : 1), "hints stay beside their items")
         return items.popFirst()
     }
+
+    /// The hints, front first (tests).
+    var allHints: [PrefetchHint] { Array(hints) }
 }
 
 /// Where a pending item's first correlation update will land: the store (correlation index) and the group
-/// key's hash in it; and the address of the item's event box (bits only: it is never dereferenced through this).
+/// key's hash in it; and the address of the item's event box, which the item keeps alive while the hint is
+/// queued beside it (the prefetcher reads the box's field pointer through it).
 struct PrefetchHint: Sendable {
     var correlation: Int32
     var hash: UInt32
