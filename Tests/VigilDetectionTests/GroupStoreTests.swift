@@ -139,7 +139,7 @@ extension GroupStoreTests {
             queue.push(Pending(time: time, order: UInt64(n), detection: 0, box: box),
                        hint: PrefetchHint(correlation: 0, hash: UInt32(n), box: 0))
             if Int.random(in: 0..<3, using: &rng) == 0, let p = queue.pop() { popped.append(p.order) }
-            #expect(queue.allHints.map(\.hash) == queue.items.map { UInt32($0.order) })
+            #expect((0...queue.count).map { queue.hint(at: $0)?.hash } == queue.items.map { UInt32($0.order) } + [nil])
         }
         #expect(popped.count > 100)
     }

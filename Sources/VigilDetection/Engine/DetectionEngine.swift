@@ -661,24 +661,20 @@ public final class DetectionEngine {
         guard let e = state.entries.popFirst() else { return }
         switch inst.kind {
         case .eventCount, .temporalOrdered, .absence: return
-        default: break
-        }
-        let o = occurrence(e, inst)
-        switch inst.kind {
+        case .temporal: state.extra!.stageCounts[Int(e.stage)] -= 1
         case .valueCount:
-            let k = o.valueKey ?? ""
+            let k = occurrence(e, inst).valueKey ?? ""
             if let n = state.extra!.distinct[k] {
                 if n <= 1 { state.extra!.distinct.removeValue(forKey: k) } else { state.extra!.distinct[k] = n - 1 }
             }
         case .valueSum, .valueAvg:
-            state.sum -= o.number
+            state.sum -= occurrence(e, inst).number
             state.numeric -= 1
             if state.numeric == 0 { state.sum = 0 }
         case .valuePercentile:
-            let i = DetectionEngine.lowerBound(state.extra!.sorted, o.number)
+            let number = occurrence(e, inst).number
+            let i = DetectionEngine.lowerBound(state.extra!.sorted, number)
             if i < state.extra!.sorted.count { state.extra!.sorted.remove(at: i) }
-        case .temporal: state.extra!.stageCounts[Int(o.stage)] -= 1
-        default: break
         }
     }
 

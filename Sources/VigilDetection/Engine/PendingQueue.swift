@@ -36,12 +36,10 @@ struct PendingQueue: Sendable {
 
     mutating func pop() -> Pending? {
         _ = hints.popFirst()
-        assert(hints.count == items.count - (items.isEmpty ? 0 : 1), "hints stay beside their items")
-        return items.popFirst()
+        let item = items.popFirst()
+        assert(hints.count == items.count, "hints stay beside their items")
+        return item
     }
-
-    /// The hints, front first (tests).
-    var allHints: [PrefetchHint] { Array(hints) }
 }
 
 /// Where a pending item's first correlation update will land: the store (correlation index) and the group
