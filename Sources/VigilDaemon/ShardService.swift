@@ -30,7 +30,8 @@ final class ShardService: Service {
     /// Tells every shard the wall time, so quiet customers' windows close and silences are noticed.
     private func tick() async {
         while !Task.isCancelledOrShuttingDown {
-            try? await Task.sleep(for: tickInterval)
+            // Graceful shutdown ends the wait at once; the shards' drain does not wait for the next tick.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tickInterval) }
             guard !Task.isCancelledOrShuttingDown else { return }
             let now = clock.now
             for shard in router.shards { await shard.send(.tick(now)) }

@@ -23,14 +23,14 @@ import Testing
         #expect(await daemon.waitForStderr(within: 120, containing: " ready"), "\(daemon.errorOutput)")
 
         let attack = SenderTools.deploy.appendingPathComponent("demo/attack.log").path
-        let sent = try run(VigilProcess.binary, ["bench", "send", "--file", attack, "--port", "\(port)", "--connections", "1"])
+        let sent = try await run(VigilProcess.binary, ["bench", "send", "--file", attack, "--port", "\(port)", "--connections", "1"])
         #expect(sent.status == 0, "\(sent.output)")
 
         // The correlation closes once 2 s of quiet have passed; then the sink writes it.
         var incidents: [[String: Any]] = []
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            let listed = try run(VigilProcess.binary, ["incidents", "list", "--config", config, "--json"])
+            let listed = try await run(VigilProcess.binary, ["incidents", "list", "--config", config, "--json"])
             incidents = listed.output.split(separator: "\n").compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }
@@ -44,13 +44,13 @@ import Testing
         #expect(incidents.allSatisfy { $0["customer"] as? String == "bank-nord" })
 
         let id = try #require(p1["id"] as? Int)
-        let shown = try run(VigilProcess.binary, ["incidents", "show", "\(id)", "--config", config])
+        let shown = try await run(VigilProcess.binary, ["incidents", "show", "\(id)", "--config", config])
         #expect(shown.output.contains("Failed password for root from 203.0.113.7 port 50100 ssh2"), "\(shown.output)")
         #expect(shown.output.contains("created"))
 
-        let acked = try run(VigilProcess.binary, ["incidents", "ack", "\(id)", "--by", "sm.bank", "--note", "on it", "--config", config])
+        let acked = try await run(VigilProcess.binary, ["incidents", "ack", "\(id)", "--by", "sm.bank", "--note", "on it", "--config", config])
         #expect(acked.status == 0, "\(acked.output)")
-        let after = try run(VigilProcess.binary, ["incidents", "show", "\(id)", "--config", config])
+        let after = try await run(VigilProcess.binary, ["incidents", "show", "\(id)", "--config", config])
         #expect(after.output.contains("acknowledged"))
         #expect(after.output.contains("sm.bank"))
 

@@ -107,7 +107,7 @@ import VigilTestSupport
             try FileManager.default.copyItem(at: SenderTools.packageRoot.appendingPathComponent(name), to: dir.appendingPathComponent(name))
         }
         let config = dir.appendingPathComponent("deploy/vigil.yml").path
-        let result = try run(VigilProcess.binary, ["doctor", "--config", config])
+        let result = try await run(VigilProcess.binary, ["doctor", "--config", config])
         let lines = result.output.split(separator: "\n").map(String.init)
         let state = dir.appendingPathComponent(".vigil-state").path
         #expect(lines.first == "ok    config: \(config) loaded (3 listeners, database embedded)", "\(result.output)")
@@ -132,7 +132,7 @@ import VigilTestSupport
         let failed = lines.contains { $0.hasPrefix("FAIL") }
         #expect(result.status == (failed ? 1 : 0))
 
-        let json = try run(VigilProcess.binary, ["doctor", "--config", config, "--json", "--skip-fixtures"])
+        let json = try await run(VigilProcess.binary, ["doctor", "--config", config, "--json", "--skip-fixtures"])
         let objects = try json.output.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(objects.count == lines.count - 2, "\(json.output)")
         #expect(objects.allSatisfy { ["ok", "warn", "fail"].contains($0?["status"] as? String ?? "") })

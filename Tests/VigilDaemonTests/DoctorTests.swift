@@ -145,7 +145,7 @@ import VigilTestSupport
     @Test func expiredExpiringAndNotYetValidCertificates() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let cert = try OpenSSL.selfSigned(in: dir, name: "server")
+        let cert = try await OpenSSL.selfSigned(in: dir, name: "server")
         let tls = """
                 tls:
                   certificate: \(cert.certificate)
@@ -176,8 +176,8 @@ import VigilTestSupport
     @Test func keyThatDoesNotBelongToTheCertificateFails() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let one = try OpenSSL.selfSigned(in: dir, name: "one")
-        let other = try OpenSSL.selfSigned(in: dir, name: "other")
+        let one = try await OpenSSL.selfSigned(in: dir, name: "one")
+        let other = try await OpenSSL.selfSigned(in: dir, name: "other")
         let tls = """
                 tls:
                   certificate: \(one.certificate)
@@ -419,13 +419,13 @@ enum OpenSSL {
         var notAfter: Timestamp
     }
 
-    static func selfSigned(in dir: URL, name: String, days: Int = 30) throws -> Made {
+    static func selfSigned(in dir: URL, name: String, days: Int = 30) async throws -> Made {
         let cert = dir.appendingPathComponent("\(name).pem").path
         let key = dir.appendingPathComponent("\(name).key").path
-        let made = try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        let made = try await run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                                                 "-subj", "/CN=localhost", "-days", "\(days)", "-keyout", key, "-out", cert])
         guard made.status == 0 else { throw TestSupportError("openssl req failed: \(made.output)") }
-        let dates = try run("/usr/bin/openssl", ["x509", "-in", cert, "-noout", "-startdate", "-enddate", "-dateopt", "iso_8601"])
+        let dates = try await run("/usr/bin/openssl", ["x509", "-in", cert, "-noout", "-startdate", "-enddate", "-dateopt", "iso_8601"])
         func date(_ key: String) throws -> Timestamp {
             let line = dates.output.split(separator: "\n").first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
             guard let line, let t = Timestamp(rfc3339: line.replacingOccurrences(of: " ", with: "T")) else {

@@ -81,9 +81,9 @@ import Testing
     }
 
     @Test(.enabled(if: MonitoringAssets.promtool != nil, "promtool is not installed (deploy/test-tools.sh unpacks it)"))
-    func promtoolAcceptsTheAlertRules() throws {
+    func promtoolAcceptsTheAlertRules() async throws {
         let promtool = try #require(MonitoringAssets.promtool)
-        let result = try run(promtool, ["check", "rules", MonitoringAssets.alertsURL.path])
+        let result = try await run(promtool, ["check", "rules", MonitoringAssets.alertsURL.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("SUCCESS"), "\(result.output)")
     }

@@ -48,8 +48,8 @@ import Testing
         let daemon = try await start()
         defer { daemon.process.terminate() }
         let message = "Failed password for root from 203.0.113.7 port 4242 ssh2"
-        try run("/usr/bin/logger", ["--tcp", "--octet-count", "--rfc5424", "-n", "127.0.0.1", "-P", "\(daemon.syslogPort)", "-t", "sshd", message])
-        try run("/usr/bin/logger", ["--tcp", "--rfc3164", "-n", "127.0.0.1", "-P", "\(daemon.syslogPort)", "-t", "sshd", message])
+        try await run("/usr/bin/logger", ["--tcp", "--octet-count", "--rfc5424", "-n", "127.0.0.1", "-P", "\(daemon.syslogPort)", "-t", "sshd", message])
+        try await run("/usr/bin/logger", ["--tcp", "--rfc3164", "-n", "127.0.0.1", "-P", "\(daemon.syslogPort)", "-t", "sshd", message])
         let got = await daemon.process.waitForOutput { $0.count >= 2 }
         #expect(got, "stdout: \(daemon.process.output) stderr: \(daemon.process.errorOutput)")
         let events = try daemon.process.output.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
@@ -88,7 +88,8 @@ import Testing
         daemon.process.signal(SIGTERM)
         let status = await daemon.process.waitForExit(within: 10)
         #expect(status == 0, "stderr: \(daemon.process.errorOutput)")
-        #expect(clock.now - start < .seconds(5))
+        let exited = try #require(daemon.process.exitedAt)
+        #expect(exited - start < .seconds(5), "stderr: \(daemon.process.errorOutput)")
     }
 
     @Test func sighupReloadsAndABadFileKeepsTheRunningConfiguration() async throws {
@@ -115,21 +116,21 @@ import Testing
         #expect(await daemon.process.waitForStderr(containing: "\(daemon.configPath):4:1: error"))
         #expect(await Ports.waitUntilListening(daemon.syslogPort, within: 2))
         #expect(await Ports.waitUntilListening(secondPort, within: 2))
-        try run("/usr/bin/logger", ["--tcp", "-n", "127.0.0.1", "-P", "\(daemon.syslogPort)", "-t", "app", "still alive"])
+        try await run("/usr/bin/logger", ["--tcp", "-n", "127.0.0.1", "-P", "\(daemon.syslogPort)", "-t", "app", "still alive"])
         #expect(await daemon.process.waitForOutput { $0.contains { $0.contains("still alive") } })
 
         // `vigil reload` reports the same errors and exits 1 …
-        let rejected = try run(VigilProcess.binary, ["reload", "--config", daemon.configPath])
+        let rejected = try await run(VigilProcess.binary, ["reload", "--config", daemon.configPath])
         #expect(rejected.status != 0)
         // … its own config is broken too, so it can't find the daemon; use a copy of the good file to reach it.
         let good = daemon.directory.appendingPathComponent("good.yml").path
         try Self.config(syslogPort: daemon.syslogPort, httpPort: daemon.httpPort).write(toFile: good, atomically: true, encoding: .utf8)
         try Self.config(syslogPort: daemon.syslogPort, httpPort: daemon.httpPort).write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
-        let applied = try run(VigilProcess.binary, ["reload", "--config", good])
+        let applied = try await run(VigilProcess.binary, ["reload", "--config", good])
         #expect(applied.status == 0, "\(applied.output)")
         #expect(applied.output.contains("configuration reloaded"))
         try "listeners: 3\n".write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
-        let refused = try run(VigilProcess.binary, ["reload", "--config", good])
+        let refused = try await run(VigilProcess.binary, ["reload", "--config", good])
         #expect(refused.status == 1)
         #expect(refused.output.contains("\(daemon.configPath):1:12: error: expected a list"))
     }
@@ -153,19 +154,24 @@ import Testing
         try Self.config(syslogPort: syslogPort, httpPort: Ports.free()).write(toFile: path, atomically: true, encoding: .utf8)
         let process = try VigilProcess(arguments: ["serve", "--config", path], environment: ["NOTIFY_SOCKET": socketPath])
         defer { process.terminate() }
-        func receive() -> String {
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let n = recv(fd, &buffer, buffer.count, 0)
-            return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : ""
+        // A blocking recv on a thread of its own, so the shared cooperative pool keeps serving other tests.
+        func receive() async -> String {
+            await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    let n = recv(fd, &buffer, buffer.count, 0)
+                    continuation.resume(returning: n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : "")
+                }
+            }
         }
-        let ready = receive()
+        let ready = await receive()
         #expect(ready.contains("READY=1"), "got '\(ready)'; stderr: \(process.errorOutput)")
         #expect(await Ports.waitUntilListening(syslogPort, within: 1))
         process.signal(SIGHUP)
-        #expect(receive().contains("RELOADING=1"))
-        #expect(receive().contains("READY=1"))
+        #expect(await receive().contains("RELOADING=1"))
+        #expect(await receive().contains("READY=1"))
         process.signal(SIGTERM)
-        #expect(receive().contains("STOPPING=1"))
+        #expect(await receive().contains("STOPPING=1"))
         #expect(await process.waitForExit(within: 10) == 0)
     }
 
@@ -181,7 +187,7 @@ import Testing
             customer: bank-nord
             adress: typo
         """.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try run(VigilProcess.binary, ["serve", "--config", path])
+        let result = try await run(VigilProcess.binary, ["serve", "--config", path])
         #expect(result.status == 2)
         #expect(result.output.contains("\(path):4:11: error: port 70000 is outside 0-65535"))
         #expect(result.output.contains("\(path):5:15: error: unknown protocol 'smoke-signals'"))

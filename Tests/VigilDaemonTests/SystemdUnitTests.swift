@@ -12,14 +12,14 @@ import Testing
         return path
     }
 
-    @Test func unitVerifies() throws {
-        let result = try run("/usr/bin/systemd-analyze", ["verify", try unitUnderTest()])
+    @Test func unitVerifies() async throws {
+        let result = try await run("/usr/bin/systemd-analyze", ["verify", try unitUnderTest()])
         #expect(result.status == 0)
         #expect(result.output.isEmpty, "\(result.output)")
     }
 
-    @Test func securityExposureIsAtMostTwo() throws {
-        let result = try run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--no-pager", try unitUnderTest()])
+    @Test func securityExposureIsAtMostTwo() async throws {
+        let result = try await run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--no-pager", try unitUnderTest()])
         let line = result.output.split(separator: "\n").first { $0.contains("Overall exposure level") } ?? ""
         let score = line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }
         #expect(score != nil, "\(result.output)")

@@ -7,6 +7,7 @@ final class VigilProcess: Sendable {
     private let stdoutLines = Mutex<[String]>([])
     private let stderrText = Mutex<String>("")
     private let pending = Mutex<Data>(Data())
+    private let exitInstant = Mutex<ContinuousClock.Instant?>(nil)
 
     /// The `vigil` executable built next to the test bundle (or `VIGIL_BINARY`).
     static var binary: String {
@@ -43,8 +44,12 @@ final class VigilProcess: Sendable {
             let text = String(decoding: handle.availableData, as: UTF8.self)
             stderrText.withLock { $0 += text }
         }
+        process.terminationHandler = { [weak self] _ in self?.exitInstant.withLock { $0 = .now } }
         try process.run()
     }
+
+    /// When the process exited, as seen by Foundation's monitor thread (not by a test task that may wait its turn).
+    var exitedAt: ContinuousClock.Instant? { exitInstant.withLock { $0 } }
 
     var output: [String] { stdoutLines.withLock { $0 } }
     var errorOutput: String { stderrText.withLock { $0 } }
@@ -124,24 +129,36 @@ enum Ports {
 }
 
 /// Runs a command to completion and returns its exit status and output.
+///
+/// The wait happens on a thread of its own: blocking a test's task would starve the small cooperative pool
+/// that every other test (and its timing checks) shares.
 @discardableResult
-func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = out
-    let inputPipe = Pipe()
-    if input != nil { process.standardInput = inputPipe }
-    try process.run()
-    if let input {
-        inputPipe.fileHandleForWriting.write(input)
-        try? inputPipe.fileHandleForWriting.close()
+func run(_ executable: String, _ arguments: [String], input: Data? = nil) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = out
+            let inputPipe = Pipe()
+            if input != nil { process.standardInput = inputPipe }
+            do {
+                try process.run()
+            } catch {
+                continuation.resume(throwing: error)
+                return
+            }
+            if let input {
+                inputPipe.fileHandleForWriting.write(input)
+                try? inputPipe.fileHandleForWriting.close()
+            }
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+        }
     }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
 /// A fresh temporary directory.
