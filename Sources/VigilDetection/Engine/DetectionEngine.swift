@@ -319,8 +319,11 @@ public final class DetectionEngine {
             if pendingDue, !timerDue || pendingTime! <= timerDeadline! {
                 prefetchAhead(rt)
                 let p = rt.pending.pop()!
-                let instance = rt.program.detections[Int(p.detection)]
-                for (c, k) in instance.consumers {
+                // Indexes and an unretained instance, as in `process`: iterating `consumers` retains the list.
+                let instance = Unmanaged.passUnretained(rt.program.detections[Int(p.detection)])
+                let consumers = instance._withUnsafeGuaranteedRef { $0.consumers.count }
+                for j in 0..<consumers {
+                    let (c, k) = instance._withUnsafeGuaranteedRef { $0.consumers[j] }
                     feed(ci, c, k, .event(p.box), time: p.time, order: p.order, into: &out)
                 }
             } else if let timer = rt.timers.pop() {
@@ -334,10 +337,12 @@ public final class DetectionEngine {
 
     /// Where a buffered event's first correlation update will land, computed while the event is in cache.
     private func prefetchHint(_ rt: CustomerRuntime, _ detection: Int, _ box: EventBox) -> PrefetchHint {
-        let instance = rt.program.detections[detection]
-        guard let (c, k) = instance.consumers.first,
-              let key = groupKey(.event(box), rt.program.correlations[c].inputs[k].groupFields) else { return .none }
-        return PrefetchHint(correlation: Int32(c), hash: rt.stores[c].hash(key), box: UInt(bitPattern: Unmanaged.passUnretained(box).toOpaque()))
+        let instance = Unmanaged.passUnretained(rt.program.detections[detection])
+        guard let (c, k) = instance._withUnsafeGuaranteedRef({ $0.consumers.first }),
+              let key = rt.correlationRefs[c]._withUnsafeGuaranteedRef({ groupKey(.event(box), $0.inputs[k].groupFields) })
+        else { return .none }
+        let hash = rt.storeRefs[c]._withUnsafeGuaranteedRef { $0.hash(key) }
+        return PrefetchHint(correlation: Int32(c), hash: hash, box: UInt(bitPattern: Unmanaged.passUnretained(box).toOpaque()))
     }
 
     /// Buffered input is fed in order, so the memory the next items' updates touch is known. Each update starts
@@ -447,19 +452,27 @@ public final class DetectionEngine {
 
     private func feed(_ ci: Int, _ c: Int, _ k: Int, _ payload: Payload, time t: Int64, order: UInt64, into out: inout [Hit]) {
         let rt = runtimes[ci]
-        let inst = rt.program.correlations[c]
-        let input = inst.inputs[k]
-        guard let key = groupKey(payload, input.groupFields) else {
+        // Borrowed: the runtime's program and store list keep both alive (a retain and release each per update otherwise).
+        rt.correlationRefs[c]._withUnsafeGuaranteedRef { inst in
+            rt.storeRefs[c]._withUnsafeGuaranteedRef { store in
+                feed(rt, ci, c, k, inst, store, payload, time: t, order: order, into: &out)
+            }
+        }
+    }
+
+    private func feed(_ rt: CustomerRuntime, _ ci: Int, _ c: Int, _ k: Int, _ inst: CorrelationInstance, _ store: GroupStore,
+                      _ payload: Payload, time t: Int64, order: UInt64, into out: inout [Hit])
+    {
+        guard let key = groupKey(payload, inst.inputs[k].groupFields) else {
             stats.groupFieldMissing += 1
             return
         }
         var occurrence = Occurrence(time: t, start: payload.start(at: t), order: order, stage: Int32(k), number: 0, valueKey: nil, payload: payload)
-        guard DetectionEngine.fillValue(&occurrence, input, inst.kind) else {
+        guard DetectionEngine.fillValue(&occurrence, inst.inputs[k], inst.kind) else {
             stats.valueFieldMissing += 1
             return
         }
         stats.correlationUpdates += 1
-        let store = rt.stores[c]
         let h = store.hash(key)
         let s: Int32
         let created: Bool
@@ -487,7 +500,7 @@ public final class DetectionEngine {
             created = true
         }
         var windowDropped: UInt64 = 0
-        let action = DetectionEngine.update(&store.groups[Int(s)].state, occurrence, created: created, inst,
+        let action = DetectionEngine.update(&store.groups[Int(s)].state, consume occurrence, created: created, inst,
                                             maxEntries: options.maxEntriesPerGroup, dropped: &windowDropped)
         stats.windowEntriesDropped &+= windowDropped
         switch action {
@@ -606,7 +619,7 @@ public final class DetectionEngine {
                 }
             }
         default:
-            append(occurrence, to: &state, inst)
+            append(consume occurrence, to: &state, inst)
             if state.entries.count > maxEntries {
                 evictFront(&state, inst)
                 dropped &+= 1
@@ -865,7 +878,9 @@ struct Timer: Comparable, Sendable {
 
 /// One customer's live state inside an engine.
 final class CustomerRuntime {
-    var program: CustomerProgram
+    var program: CustomerProgram { didSet { correlationRefs = program.correlations.map(Unmanaged.passUnretained) } }
+    /// Unretained views of `program.correlations` (which keeps them alive) for the update path.
+    private(set) var correlationRefs: [Unmanaged<CorrelationInstance>] = []
     var maxSeen: Int64 = .min
     var watermark: Int64 = .min
     var pending = PendingQueue()
@@ -899,6 +914,7 @@ final class CustomerRuntime {
 
     init(program: CustomerProgram, instanceOfSlot: [Int32]) {
         self.program = program
+        correlationRefs = program.correlations.map(Unmanaged.passUnretained)
         self.instanceOfSlot = instanceOfSlot
         stores = (0..<program.correlations.count).map { _ in GroupStore() }
         storeRefs = stores.map(Unmanaged.passUnretained)
