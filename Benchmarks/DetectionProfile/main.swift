@@ -32,7 +32,21 @@ if mode == "corr" {
     for e in updates.prefix(warm) { _ = engine.process(e) }
     let t0 = threadCPU()
     var hits = 0
-    for e in updates.dropFirst(warm) { hits += engine.process(e).count }
+    // CHUNKS=1: the rate of each 10,000 updates, to see a slow tail.
+    let chunked = ProcessInfo.processInfo.environment["CHUNKS"] != nil
+    var chunks: [Int] = []
+    var chunkStart = t0
+    var k = 0
+    for e in updates.dropFirst(warm) {
+        hits += engine.process(e).count
+        k += 1
+        if chunked, k % 10_000 == 0 {
+            let now = threadCPU()
+            chunks.append(Int(10_000 / (now - chunkStart) / 1000))
+            chunkStart = now
+        }
+    }
+    if chunked { print("k updates/s per 10k-update chunk:", chunks) }
     let dt = threadCPU() - t0
     print("corr: \(n) updates in \(dt) s CPU = \(Int(Double(n) / dt)) /s, hits \(hits), live \(engine.statistics.liveGroups)")
     if ProcessInfo.processInfo.environment["STATS"] != nil { print(engine.statistics) }

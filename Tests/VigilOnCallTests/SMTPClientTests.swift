@@ -89,7 +89,7 @@ import VigilEvents
     @Test func connectionRefusedIsTransient() async throws {
         let server = try await TestSMTPServer.start()
         let port = server.port
-        server.stop()
+        await server.stopAndWait()
         let dead = SMTPClient(configuration: SMTPClient.Configuration(host: "127.0.0.1", port: port, security: .none, timeout: .seconds(5)))
         let error = await #expect(throws: SMTPError.self) { _ = try await dead.send(mail()) }
         #expect(error?.code == .connectionFailed)

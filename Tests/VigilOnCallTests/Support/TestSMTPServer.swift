@@ -83,8 +83,27 @@ final class TestSMTPServer: @unchecked Sendable {
         return received
     }
 
-    /// Stops the server: SIGTERM, then SIGKILL if it is still there after two seconds.
+    /// Stops the server: SIGTERM, then SIGKILL if it is still there after two seconds. The wait runs on a
+    /// thread of its own, so a test's `defer` does not hold one of the few cooperative threads all tests share.
     func stop() {
+        let process = self.process
+        let directory = self.directory
+        Thread.detachNewThread { Self.terminate(process, directory) }
+    }
+
+    /// Stops the server and returns once it has exited (its port is closed).
+    func stopAndWait() async {
+        let process = self.process
+        let directory = self.directory
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                Self.terminate(process, directory)
+                done.resume()
+            }
+        }
+    }
+
+    private static func terminate(_ process: Process, _ directory: URL) {
         if process.isRunning {
             process.terminate()
             for _ in 0..<40 where process.isRunning { usleep(50_000) }
