@@ -4,7 +4,8 @@ import VigilDetection
 import VigilEvents
 
 // A plain executable over the detection corpus, for profilers (callgrind, perf) that the benchmark runner's
-// malloc interposer gets in the way of. Usage: DetectionProfile [mixed|quiet|corr] [events] [stream size, or keys for corr]
+// malloc interposer gets in the way of. Usage: DetectionProfile [mixed|quiet|corr] [events] [stream size, or keys for corr];
+// corr reads WINDOW (minutes), LATENESS (seconds), BATCH (events per `process(batch:)`, 0: one at a time) and CHUNKS.
 func threadCPU() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
@@ -30,6 +31,10 @@ if mode == "corr" {
     let lateness = ProcessInfo.processInfo.environment["LATENESS"].flatMap { Int64($0) }.map { TimeSpan.seconds($0) } ?? EngineOptions().allowedLateness
     let engine = DetectionEngine(ruleSet: set, options: EngineOptions(allowedLateness: lateness))
     for e in updates.prefix(warm) { _ = engine.process(e) }
+    // BATCH=n: n events per `process(batch:)` call, as a shard passes a connection's read burst (split up front).
+    let batch = ProcessInfo.processInfo.environment["BATCH"].flatMap { Int($0) } ?? 0
+    let batches = batch > 0 ? stride(from: warm, to: updates.count, by: batch).map { Array(updates[$0..<min($0 + batch, updates.count)]) } : []
+    var b = 0
     let t0 = threadCPU()
     var hits = 0
     // CHUNKS=1: the rate of each 10,000 updates, to see a slow tail.
@@ -37,10 +42,19 @@ if mode == "corr" {
     var chunks: [Int] = []
     var chunkStart = t0
     var k = 0
-    for e in updates.dropFirst(warm) {
-        hits += engine.process(e).count
-        k += 1
-        if chunked, k % 10_000 == 0 {
+    var i = warm
+    while i < updates.count {
+        if batch > 0 {
+            hits += engine.process(batch: batches[b]).count
+            k += batches[b].count
+            i += batches[b].count
+            b += 1
+        } else {
+            hits += engine.process(updates[i]).count
+            k += 1
+            i += 1
+        }
+        if chunked, k % 10_000 < max(batch, 1) {
             let now = threadCPU()
             chunks.append(Int(10_000 / (now - chunkStart) / 1000))
             chunkStart = now

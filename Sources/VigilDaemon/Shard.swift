@@ -61,12 +61,10 @@ final class Shard: Sendable {
             case .batch(let batch):
                 printer?.print(events: batch.events)
                 let now = clock.now
-                var hits: [Hit] = []
                 // Indexing borrows each event; `for event in` would copy it (a retain per field).
-                for i in batch.events.indices {
-                    idle.observe(batch.events[i], arrivedAt: now)
-                    hits.append(contentsOf: engine.process(batch.events[i]))
-                }
+                for i in batch.events.indices { idle.observe(batch.events[i], arrivedAt: now) }
+                // The whole read burst at once: its correlation updates run in order with their state prefetched.
+                let hits = engine.process(batch: batch.events)
                 processed.increment(by: Int64(batch.events.count))
                 await dispatcher.dispatch(hits)
             case .reload(let rules, let reply):

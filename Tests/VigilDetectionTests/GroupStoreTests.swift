@@ -9,6 +9,7 @@ struct GroupStoreTests {
         var rng = SplitMix64(seed: 11)
         var table = SlotTable()
         var reference: [Int32: UInt32] = [:]  // slot → hash
+        var live: [Int32] = []  // the reference's slots, in an order the seed decides (reproducible)
         // Few distinct hashes, so probe runs are long and wrap around the table's end.
         let hashes: [UInt32] = [0, 1, 15, 16, 17, 0xFFFF_FFFF, 0x8000_0000, 31]
         var nextSlot: Int32 = 0
@@ -17,9 +18,13 @@ struct GroupStoreTests {
                 let h = hashes.randomElement(using: &rng)!
                 table.insert(h, slot: nextSlot)
                 reference[nextSlot] = h
+                live.append(nextSlot)
                 nextSlot += 1
             } else {
-                let slot = reference.keys.sorted()[Int.random(in: 0..<reference.count, using: &rng)]  // sorted: reproducible
+                let i = Int.random(in: 0..<live.count, using: &rng)
+                let slot = live[i]
+                live.swapAt(i, live.count - 1)
+                live.removeLast()
                 let h = reference[slot]!
                 table.remove(h, slot: slot)
                 reference[slot] = nil

@@ -13,11 +13,13 @@ import VigilEvents
         return tls
     }
 
+    /// A generous deadline: these tests check delivery, not speed (`SMTPTimeoutTests` checks the deadline), and
+    /// on a loaded host the replies can wait seconds for a thread of the shared test pool.
     func client(_ server: TestSMTPServer, security: SMTPSettings.Security = .startTLS, username: String? = "vigil",
                 password: String? = "s3cret-pass", mechanism: SMTPSettings.AuthMechanism = .plain) throws -> SMTPClient {
         SMTPClient(configuration: SMTPClient.Configuration(
             host: "127.0.0.1", port: server.port, security: security, username: username, password: password.map(Secret.init),
-            authMechanism: mechanism, heloName: "vigil.test", timeout: .seconds(10), tlsConfiguration: try tls(),
+            authMechanism: mechanism, heloName: "vigil.test", timeout: .seconds(60), tlsConfiguration: try tls(),
             serverHostname: "localhost"))
     }
 
@@ -81,7 +83,7 @@ import VigilEvents
         let server = try await TestSMTPServer.start()
         defer { server.stop() }
         let untrusting = SMTPClient(configuration: SMTPClient.Configuration(
-            host: "127.0.0.1", port: server.port, security: .startTLS, timeout: .seconds(10), serverHostname: "localhost"))
+            host: "127.0.0.1", port: server.port, security: .startTLS, timeout: .seconds(60), serverHostname: "localhost"))
         let error = await #expect(throws: SMTPError.self) { _ = try await untrusting.send(mail()) }
         #expect(error?.code == .tlsFailed || error?.code == .connectionClosed)
     }

@@ -19,6 +19,10 @@ public final class DetectionEngine {
     private var arrival: UInt64 = 0
     private var stats = EngineStatistics()
     private var drainedSinceSweep = 0
+    /// Inside `process(batch:)`: correlation input waits in the pending queue until the batch is matched.
+    private var batching = false
+    /// The runtimes (by index) that received events in the current batch.
+    private var batchRuntimes: [Int] = []
     /// Per matcher slot: the event stamp when last marked as a candidate (dedupes candidates without clearing).
     private var marks: [UInt32]
     private var stamp: UInt32 = 0
@@ -85,7 +89,7 @@ public final class DetectionEngine {
             var box: EventBox?
             // Lateness 0 and nothing buffered: the watermark reaches this event's time at once, so its correlation
             // input is fed right after the timers it passes, with no trip through the pending queue (same order).
-            let direct = options.allowedLateness.nanoseconds == 0 && rt.pending.isEmpty && !late
+            let direct = !batching && options.allowedLateness.nanoseconds == 0 && rt.pending.isEmpty && !late
             DetectionEngine.clear(&directInputs)
             stats.candidateTests &+= UInt64(candidates.count)
             for slot in candidates {
@@ -115,6 +119,10 @@ public final class DetectionEngine {
             let w = t &- options.allowedLateness.nanoseconds
             if w > rt.watermark { rt.watermark = w }
         }
+        if batching {
+            if batchRuntimes.last != ci, !batchRuntimes.contains(ci) { batchRuntimes.append(ci) }
+            return out
+        }
         var released: [Hit]
         if directInputs.isEmpty {
             released = drain(ci)
@@ -140,6 +148,25 @@ public final class DetectionEngine {
         if released.isEmpty { return out }
         released.append(contentsOf: out)
         return released
+    }
+
+    /// Evaluates a batch of events in order (a connection's read burst), with the same hits as `process` one by
+    /// one, detection hits first. Correlation input is fed once the whole batch is matched, in event-time order
+    /// through the pending queue, so each update's group state is prefetched while earlier updates run.
+    public func process(batch events: [Event]) -> [Hit] {
+        batching = true
+        var out: [Hit] = []
+        for i in events.indices {
+            let hits = process(events[i])
+            if !hits.isEmpty { out.append(contentsOf: hits) }
+        }
+        batching = false
+        for n in batchRuntimes.indices {
+            let released = drain(batchRuntimes[n])
+            if !released.isEmpty { out.append(contentsOf: released) }
+        }
+        batchRuntimes.removeAll(keepingCapacity: true)
+        return out
     }
 
     /// Declares that no event older than `watermark` will come (for every customer): closes windows,
